@@ -1,0 +1,10 @@
+"""Reusable, tested functions behind the report on the Dalian delegation's 2018 visit to Tianjin.
+
+Chapters import from here; the only I/O is :func:`analysis.load.load_all`.
+"""
+
+from .errors import ReportDataError, UnknownIdError, Violation
+from .load import Dataset, load_all
+
+__all__ = ["Dataset", "load_all", "ReportDataError", "UnknownIdError", "Violation"]
+__version__ = "1.0.0"

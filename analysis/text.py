@@ -1,0 +1,208 @@
+"""Text utilities for the source article: paragraphs, sentences, offsets, normalisation.
+
+All offsets are character offsets (Unicode code points) into the text exactly as
+read from ``data/source/article.txt``; ``text[start:end]`` is the span itself.
+Paragraphs are numbered from 1 (the title is paragraph 1), sentences from 1
+within the whole article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+__all__ = [
+    "Span",
+    "paragraphs",
+    "sentences",
+    "paragraph_at",
+    "find_all",
+    "locate",
+    "normalise",
+    "words",
+    "word_counts",
+    "STOPWORDS",
+]
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+# A sentence ends at . ! or ? followed by whitespace and a capital letter or an
+# opening quotation mark. Abbreviations in this source ("Co., Ltd.") are always
+# followed by a comma or a lower-case word, so they never end a sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A located stretch of the source text.
+
+    Attributes
+    ----------
+    number : int
+        1-based number of the paragraph or sentence.
+    paragraph : int
+        1-based number of the paragraph that holds the span.
+    start, end : int
+        Character offsets; ``text[start:end] == self.text``.
+    text : str
+        The span as it stands in the source.
+    """
+
+    number: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Split the source into paragraphs at runs of blank lines.
+
+    Parameters
+    ----------
+    text : str
+        The source text.
+
+    Returns
+    -------
+    list of Span
+        One span per non-empty paragraph, surrounding whitespace excluded.
+    """
+    spans: list[Span] = []
+    position = 0
+    pieces = _PARAGRAPH_BREAK.split(text)
+    for piece in pieces:
+        start = text.index(piece, position) if piece else position
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            s = start + lead
+            spans.append(Span(len(spans) + 1, len(spans) + 1, s, s + len(stripped), stripped))
+        position = start + len(piece)
+    return spans
+
+
+def sentences(text: str) -> list[Span]:
+    """Split the source into sentences, numbered through the whole article.
+
+    Parameters
+    ----------
+    text : str
+        The source text.
+
+    Returns
+    -------
+    list of Span
+        One span per sentence; ``paragraph`` gives the paragraph it sits in.
+    """
+    spans: list[Span] = []
+    for para in paragraphs(text):
+        cursor = 0
+        for piece in _SENTENCE_END.split(para.text):
+            offset = para.text.index(piece, cursor)
+            start = para.start + offset
+            spans.append(Span(len(spans) + 1, para.number, start, start + len(piece), piece))
+            cursor = offset + len(piece)
+    return spans
+
+
+def paragraph_at(text: str, offset: int) -> int:
+    """Return the number of the paragraph that holds character ``offset``.
+
+    Raises
+    ------
+    ValueError
+        If the offset falls outside every paragraph (in a blank gap or past the end).
+    """
+    for para in paragraphs(text):
+        if para.start <= offset < para.end:
+            return para.number
+    raise ValueError(f"offset {offset} is not inside any paragraph")
+
+
+def find_all(quote: str, text: str) -> list[int]:
+    """Return every start offset at which ``quote`` occurs in ``text`` (overlaps included)."""
+    if not quote:
+        return []
+    found, i = [], text.find(quote)
+    while i != -1:
+        found.append(i)
+        i = text.find(quote, i + 1)
+    return found
+
+
+def locate(quote: str, text: str, occurrence: int = 1) -> Span:
+    """Find the ``occurrence``-th appearance of ``quote`` and say where it stands.
+
+    Parameters
+    ----------
+    quote : str
+        An exact span of the source.
+    text : str
+        The source text.
+    occurrence : int, default 1
+        Which appearance to return when the quote occurs more than once.
+
+    Returns
+    -------
+    Span
+        With ``number`` equal to ``occurrence``.
+
+    Raises
+    ------
+    ValueError
+        If the quote does not occur that many times.
+    """
+    hits = find_all(quote, text)
+    if len(hits) < occurrence:
+        raise ValueError(f"{quote!r} occurs {len(hits)} time(s) in the source, not {occurrence}")
+    start = hits[occurrence - 1]
+    return Span(occurrence, paragraph_at(text, start), start, start + len(quote), quote)
+
+
+_NORMALISATIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?<=\w) - (?=\w)"), "-"),  # "High - tech" -> "High-tech"
+    (re.compile("[\u2018\u2019]"), "'"),  # typographic apostrophes
+    (re.compile("[\u201c\u201d]"), '"'),  # typographic quotation marks
+    (re.compile(r'(^|\s)"\s+'), r'\1"'),  # '" high and new"' -> '"high and new"'
+    (re.compile(r"[ \t]+"), " "),
+]
+
+
+def normalise(text: str) -> str:
+    """Smooth over the source's typographic quirks for analysis (never for quoting).
+
+    Joins "High - tech" into "High-tech", makes apostrophes and quotation marks
+    ASCII, drops the space after an opening quotation mark and collapses runs of
+    spaces. Line breaks are kept.
+    """
+    for pattern, replacement in _NORMALISATIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+STOPWORDS: frozenset[str] = frozenset(
+    """a about after all also an and any are as at be been being but by can co did do
+    does for from had has have he her his how i in into is it its ltd more most no not
+    of on or our out over so such than that the their them then there these they this
+    those to up was we were what when which while who will with would yesterday""".split()
+)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*[A-Za-z]|[A-Za-z]")
+
+
+def words(text: str, drop_stopwords: bool = True) -> list[str]:
+    """Lower-cased word tokens of the normalised text.
+
+    Hyphenated compounds ("high-tech") and "R&D" stay one token; numbers are dropped.
+    """
+    tokens = [w.lower() for w in _WORD.findall(normalise(text))]
+    tokens = [w[:-2] if w.endswith("'s") else w for w in tokens]
+    if drop_stopwords:
+        tokens = [w for w in tokens if w not in STOPWORDS]
+    return tokens
+
+
+def word_counts(text: str, drop_stopwords: bool = True) -> Counter[str]:
+    """Count the tokens that :func:`words` returns."""
+    return Counter(words(text, drop_stopwords))

@@ -1,0 +1,35 @@
+"""Shared fixtures: the repository root, the loaded dataset, and a scratch copy of the data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import load_all
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def ds():
+    return load_all(ROOT)
+
+
+@pytest.fixture(scope="session")
+def text(ds) -> str:
+    return ds.text
+
+
+@pytest.fixture()
+def scratch(tmp_path: Path) -> Path:
+    """A copy of data/ and references.bib that a test may break."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
+    return tmp_path
