@@ -1,0 +1,92 @@
+"""The annotated source: the full text with every coded span marked and anchored.
+
+Every row of a table that carries provenance gets an anchor (``id="q-<row id>"``)
+at the start of its quote, so any chapter can link to the exact place; claims,
+visit activities and directives are marked with distinct underline styles.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from .load import Dataset
+from .tables import anchor
+from .text import paragraphs
+
+__all__ = ["MARKED", "coded_spans", "annotated_html"]
+
+#: Tables whose spans are marked in the text, with their CSS class and legend label.
+MARKED: dict[str, tuple[str, str, str]] = {
+    "claims": ("claim_id", "c-claim", "claim"),
+    "activities": ("activity_id", "c-activity", "visit activity"),
+    "directives": ("directive_id", "c-directive", "directive"),
+}
+_ANCHORED = {
+    "entities": "entity_id",
+    "claims": "claim_id",
+    "activities": "activity_id",
+    "topics": "topic_id",
+    "directives": "directive_id",
+    "glossary": "term_id",
+}
+
+
+def coded_spans(ds: Dataset) -> pd.DataFrame:
+    """All marked spans as one table: ``table``, ``id``, ``css``, ``start``, ``end``."""
+    frames = []
+    for table, (key, css, _) in MARKED.items():
+        t = ds.tables[table]
+        frames.append(pd.DataFrame({"table": table, "id": t[key], "css": css, "start": t["start"].astype(int), "end": t["end"].astype(int)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def annotated_html(ds: Dataset) -> str:
+    """The whole article as HTML: paragraphs, numbered and anchored sentences, marked spans.
+
+    Returns
+    -------
+    str
+        A ``<div class="annotated-source">`` with a legend and one ``<p>`` per paragraph.
+    """
+    text = ds.text
+    spans = coded_spans(ds)
+    anchors: dict[int, list[str]] = {}
+    for table, key in _ANCHORED.items():
+        t = ds.tables[table]
+        for rid, start in zip(t[key], t["start"].astype(int)):
+            anchors.setdefault(start, []).append(rid)
+    sentences = ds.sentences
+    cuts = set(spans.start) | set(spans.end) | set(anchors) | set(sentences.start.astype(int)) | set(sentences.end.astype(int))
+
+    def segment_html(a: int, b: int) -> str:
+        out = "".join(f'<span class="anchor" id="{anchor(r)}"></span>' for r in anchors.get(a, []))
+        covering = spans[(spans.start <= a) & (spans.end >= b)]
+        piece = html.escape(text[a:b])
+        if covering.empty:
+            return out + piece
+        classes = " ".join(sorted(set(covering.css)))
+        ids = ", ".join(covering.id)
+        return out + f'<mark class="{classes}" title="{ids}">{piece}</mark>'
+
+    parts = ['<div class="annotated-source">', _legend()]
+    for para in paragraphs(text):
+        css = "para headline" if para.number == 1 else "para"
+        body = []
+        for s in sentences[sentences.paragraph == para.number].itertuples():
+            start, end = int(s.start), int(s.end)
+            points = sorted(c for c in cuts if start <= c <= end) or [start, end]
+            inner = "".join(segment_html(a, b) for a, b in zip(points, points[1:]) if b > a)
+            number = s.sentence_id.lstrip("S").lstrip("0")
+            body.append(
+                f'<span class="sentence" id="{anchor(s.sentence_id)}"><sup class="sent-no" title="sentence {number}">{number}</sup>{inner}</span>'
+            )
+        parts.append(f'<p class="{css}" data-paragraph="{para.number}"><span class="para-no">¶{para.number}</span> ' + " ".join(body) + "</p>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _legend() -> str:
+    items = "".join(f'<li><mark class="{css}">{label}</mark></li>' for _, css, label in MARKED.values())
+    return f'<ul class="legend" aria-label="Key to the marks in the text">{items}</ul>'

@@ -1,0 +1,69 @@
+"""Book-wide summaries: the size of each table and the key figures of the front page."""
+
+from __future__ import annotations
+
+import inspect
+
+import pandas as pd
+
+from . import validate
+from .directives import specificity
+from .language import register_balance
+from .ledger import grade_counts
+from .load import Dataset
+
+__all__ = ["table_summary", "checks_table", "key_figures"]
+
+
+def table_summary(ds: Dataset) -> pd.DataFrame:
+    """One row per table: file, rows, what a row is, and whether rows carry a quote."""
+    rows = []
+    for res in ds.package["resources"]:
+        t = ds.tables[res["name"]]
+        refs = sum(
+            t[fk["fields"]].dropna().astype(str).str.split("|").str.len().sum() for fk in res["schema"].get("foreignKeys", [])
+        )
+        rows.append(
+            {
+                "table": res["path"],
+                "rows": len(t),
+                "one row is": res["description"],
+                "quote checked against the source": "yes" if res.get("provenance") else "no (outside or the book's own)",
+                "references checked": int(refs),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def checks_table() -> pd.DataFrame:
+    """The loader's checks, each with the first line of its docstring."""
+    names = [n for n in validate.__all__ if n.startswith("check_")]
+    return pd.DataFrame({"check": names, "what it proves": [inspect.getdoc(getattr(validate, n)).splitlines()[0] for n in names]})
+
+
+def key_figures(ds: Dataset) -> dict[str, float | int]:
+    """The numbers the front page states, computed from the data."""
+    spec = specificity(ds)
+    grades = grade_counts(ds)
+    reg = register_balance(ds)
+    return {
+        "words": len(ds.text.split()),
+        "sentences": len(ds.sentences),
+        "claims": len(ds.claims),
+        "claims_enterprises": int(ds.claims.entity_id.isin(["tiandy", "tellyes", "concorde"]).sum()),
+        "claims_quantified": int(ds.claims.value.notna().sum()),
+        "claims_evaluative": int(ds.claims.evaluative.sum()),
+        "claims_corroborated": int(grades["corroborated"]),
+        "activities": len(ds.activities),
+        "topics": len(ds.topics),
+        "directives": len(ds.directives),
+        "directives_with_any_mark": int((spec.score > 0).sum()),
+        "directives_with_deadline": int(spec["deadline"].notna().sum()),
+        "directives_with_budget": int(spec["budget"].notna().sum()),
+        "directives_with_unit": int(spec["responsible unit"].notna().sum()),
+        "directives_inferred_issuer": int((ds.directives.issuer_basis == "inferred").sum()),
+        "normative_share": float(reg.loc["normative", "share of words"]),
+        "evaluative_share": float(reg.loc["evaluative", "share of words"]),
+        "external_facts": len(ds.external_facts),
+        "people": int((ds.entities.entity_type == "person").sum()),
+    }
