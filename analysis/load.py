@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,19 @@ __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings"]
 
 
 def default_root() -> Path:
-    """The repository root: the folder above the ``analysis`` package."""
+    """The book's root folder: the one holding ``data/datapackage.yaml``.
+
+    In order: the ``REPORT_ROOT`` environment variable; the nearest folder at or
+    above the working directory that holds ``data/datapackage.yaml`` (chapters run
+    in ``chapters/``, so a copy of the book reads its own data); the folder above
+    this package.
+    """
+    if os.environ.get("REPORT_ROOT"):
+        return Path(os.environ["REPORT_ROOT"]).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "datapackage.yaml").is_file():
+            return folder
     return Path(__file__).resolve().parents[1]
 
 

@@ -33,3 +33,14 @@ def scratch(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", tmp_path / "data")
     shutil.copy(ROOT / "references.bib", tmp_path / "references.bib")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """A clean, strict, full build of the book in the repository's own _build (shared by the site tests)."""
+    import shutil
+    from bookutil import build
+
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)
+    proc = build(ROOT, "--all", "-W", "-n", "--keep-going")
+    return {"proc": proc, "html": ROOT / "_build" / "html"}

@@ -229,3 +229,17 @@ def test_malformed_date(scratch):
     edit(scratch / "data/external_facts.csv", ",2018-01-25,", ",2018-13-45,")
     v = problems(scratch)
     assert any(x.column == "date_start" and x.line == 13 and "YYYY-MM-DD" in x.message for x in v)
+
+
+def test_default_root_follows_the_working_directory(scratch, monkeypatch):
+    from analysis.load import default_root
+
+    (scratch / "chapters").mkdir()
+    monkeypatch.chdir(scratch / "chapters")
+    monkeypatch.delenv("REPORT_ROOT", raising=False)
+    assert default_root() == scratch
+    monkeypatch.setenv("REPORT_ROOT", "/elsewhere")
+    assert str(default_root()) == "/elsewhere"
+    monkeypatch.delenv("REPORT_ROOT")
+    monkeypatch.chdir("/")
+    assert (default_root() / "analysis").is_dir()

@@ -1,0 +1,120 @@
+"""Local Sphinx extension for the report.
+
+1. **Correct cached rebuilds.** myst-nb's cache re-executes a notebook only when its
+   own code cells change. This extension fingerprints everything the chapters read
+   besides their own cells (``analysis/``, ``data/``, ``references.bib``). When the
+   fingerprint differs from the last successful build, it empties the execution
+   cache and marks every notebook that imports ``analysis`` for re-reading, so
+   they re-execute against the new code and data. A prose-only edit leaves the
+   fingerprint alone and executes nothing.
+2. **An offline, console-clean site.** The book does not offer live code (thebe):
+   its listeners are disconnected and its CDN-loading scripts and stylesheet are
+   dropped, so no page asks another host for anything.
+3. **A meta description per page**, taken from the page's first paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+WATCHED = ("analysis", "data", "references.bib")
+STAMP = ".report-fingerprint"
+
+
+def fingerprint(root: Path) -> str:
+    """SHA-256 over the paths and contents of every watched file (caches excluded)."""
+    digest = hashlib.sha256()
+    for name in WATCHED:
+        base = root / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _stamp_path(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / STAMP
+
+
+def _uses_analysis(path: Path) -> bool:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return True
+    return any(c.get("cell_type") == "code" and "analysis" in "".join(c.get("source", "")) for c in cells)
+
+
+def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    root = Path(app.srcdir)
+    current = fingerprint(root)
+    stamp = _stamp_path(app)
+    app.env.report_fingerprint = current  # type: ignore[attr-defined]
+    previous = stamp.read_text().strip() if stamp.exists() else None
+    if previous == current:
+        return []
+    notebooks = [d for d in env.found_docs if (root / f"{d}.ipynb").exists() and _uses_analysis(root / f"{d}.ipynb")]
+    cache = Path(app.outdir).parent / ".jupyter_cache"
+    if previous is not None:
+        logger.info(f"[report] analysis/ or data/ changed: re-executing {len(notebooks)} notebook(s)")
+    if cache.exists():
+        shutil.rmtree(cache)
+    return sorted(set(notebooks) - set(added) - set(changed))
+
+
+def _finished(app: Sphinx, exception: Exception | None) -> None:
+    current = getattr(app.env, "report_fingerprint", None)
+    if exception is None and current and app.builder.name in ("html", "dirhtml", "latex"):
+        _stamp_path(app).write_text(current + "\n")
+
+
+def _drop_thebe(app: Sphinx) -> None:
+    for event, listeners in app.events.listeners.items():
+        listeners[:] = [l for l in listeners if not getattr(l.handler, "__module__", "").startswith("sphinx_thebe")]
+    app.registry.css_files[:] = [(f, a) for f, a in app.registry.css_files if "thebe" not in str(f)]
+    app.registry.js_files[:] = [(f, a) for f, a in app.registry.js_files if "thebe" not in str(f) and "thebe" not in str(a.get("body", ""))]
+    builder = app.builder
+    if hasattr(builder, "css_files"):
+        builder.css_files[:] = [c for c in builder.css_files if "thebe" not in str(getattr(c, "filename", c))]
+    if hasattr(builder, "script_files"):
+        builder.script_files[:] = [
+            s for s in builder.script_files if "thebe" not in str(getattr(s, "filename", s)) and "thebe" not in str(getattr(s, "attributes", {}).get("body", ""))
+        ]
+
+
+def _first_paragraph(doctree: nodes.document | None) -> str:
+    if doctree is None:
+        return ""
+    for para in doctree.findall(nodes.paragraph):
+        text = " ".join(para.astext().split())
+        if len(text) > 40:
+            return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def _meta_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    text = _first_paragraph(doctree) or app.config.html_title or ""
+    if text:
+        context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", _drop_thebe, priority=900)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("build-finished", _finished)
+    app.connect("html-page-context", _meta_description)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
