@@ -11,6 +11,9 @@
    its listeners are disconnected and its CDN-loading scripts and stylesheet are
    dropped, so no page asks another host for anything.
 3. **A meta description per page**, taken from the page's first paragraph.
+4. **Accessibility repairs** of markup that extensions emit: myst-nb's toggles get
+   no aria-label that hides their visible text, and the bibliography's entries
+   get the ``listitem`` role that their ``role="list"`` container requires.
 """
 
 from __future__ import annotations
@@ -112,9 +115,24 @@ def _meta_description(app: Sphinx, pagename: str, templatename: str, context: di
         context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
 
 
+ACCESSIBILITY_REPAIRS = [
+    ('<summary aria-label="Toggle hidden content">', "<summary>"),
+    ('role="doc-biblioentry"', 'role="listitem"'),
+]
+
+
+def _repair_accessibility(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body")
+    if body:
+        for old, new in ACCESSIBILITY_REPAIRS:
+            body = body.replace(old, new)
+        context["body"] = body
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _drop_thebe, priority=900)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _finished)
     app.connect("html-page-context", _meta_description)
+    app.connect("html-page-context", _repair_accessibility)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

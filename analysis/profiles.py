@@ -114,7 +114,7 @@ def profile(ds: Dataset, entity_id: str) -> Table:
     rows.append(("Claims in the article", str(len(c))))
     rows.append(("Activities of the delegation here", str(len(a))))
     rows.append(("Words of the article about it", str(words_per_stop(ds).loc[entity_id, "words"])))
-    return Table(pd.DataFrame(rows, columns=["", "what the article gives"]), f"Profile of {ds.name(entity_id)}, from the article alone")
+    return Table(pd.DataFrame(rows, columns=["item", "what the article gives"]), f"Profile of {ds.name(entity_id)}, from the article alone")
 
 
 def context_about(ds: Dataset, entity_ids: list[str]) -> pd.DataFrame:

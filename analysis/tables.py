@@ -75,7 +75,8 @@ class Table:
             for row in self.frame.itertuples(index=False, name=None)
         )
         return (
-            f'<div class="report-table"><table class="table report">'
+            f'<div class="report-table" role="region" tabindex="0" aria-label="{html.escape(self.caption, quote=True)}">'
+            f'<table class="table report">'
             f"<caption>{html.escape(self.caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
         )
