@@ -41,6 +41,12 @@ def built_book():
     import shutil
     from bookutil import build
 
+    import subprocess
+    import sys
+
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
     proc = build(ROOT, "--all", "-W", "-n", "--keep-going")
-    return {"proc": proc, "html": ROOT / "_build" / "html"}
+    pdf = None
+    if proc.returncode == 0:
+        pdf = subprocess.run([sys.executable, str(ROOT / "tools/build_pdf.py")], capture_output=True, text=True, timeout=600)
+    return {"proc": proc, "pdf": pdf, "html": ROOT / "_build" / "html"}

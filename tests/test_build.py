@@ -97,3 +97,15 @@ def test_site_offers_downloads_repository_and_launch_buttons(built_book):
     assert "Launch Binder" in text or "mybinder.org" in text
     assert "repository" in text.lower() and "github.com" in text
     assert "thebe" not in text.lower()
+
+
+def test_pdf_of_the_whole_book_is_built_and_linked(built_book):
+    pdf = built_book["pdf"]
+    assert pdf is not None and pdf.returncode == 0, (pdf.stdout + pdf.stderr)[-3000:] if pdf else "HTML build failed"
+    path = built_book["html"] / "report.pdf"
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 300_000
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages >= 30, pages
+    front = (built_book["html"] / "chapters/index.html").read_text(encoding="utf-8")
+    assert 'href="../report.pdf"' in front

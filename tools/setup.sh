@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the book and its tests need on a fresh Debian machine with Python 3.11.
-#   bash tools/setup.sh           Python environment (.venv) for building the book
-#   bash tools/setup.sh --test    ... plus Chromium (Debian) and axe-core (npm) for the browser tests
+#   bash tools/setup.sh           Python environment (.venv), Chromium and a CJK font (Debian) for building the book and its PDF
+#   bash tools/setup.sh --test    ... plus axe-core (npm) for the browser tests
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,11 +37,14 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp" || [ pyproject.toml 
     cp requirements.lock "$stamp"
 fi
 
+# Chromium prints the PDF of the book and drives the browser tests; the CJK font renders
+# the Chinese terms of the glossary in both.
+if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    echo "setup: installing Chromium and a CJK font from Debian"
+    apt_install chromium fonts-dejavu-core fonts-wqy-zenhei fontconfig
+fi
+
 if $want_test; then
-    if ! command -v chromium >/dev/null; then
-        echo "setup: installing Chromium from Debian"
-        apt_install chromium fonts-dejavu-core
-    fi
     if ! command -v npm >/dev/null; then
         echo "setup: installing Node.js and npm from Debian"
         apt_install nodejs npm
