@@ -109,3 +109,11 @@ def test_pdf_of_the_whole_book_is_built_and_linked(built_book):
     assert pages >= 30, pages
     front = (built_book["html"] / "chapters/index.html").read_text(encoding="utf-8")
     assert 'href="../report.pdf"' in front
+
+
+def test_icon_bundle_is_reduced_to_the_icons_used(built_book):
+    script = (built_book["html"] / "_static/scripts/fontawesome.js").read_text(encoding="utf-8")
+    assert script.startswith("/* report: Font Awesome subset */")
+    assert len(script.encode()) < 50_000
+    for icon in ('"magnifying-glass"', '"github"', '"circle-half-stroke"', '"download"'):
+        assert icon in script

@@ -158,3 +158,11 @@ def test_search_finds_the_right_pages(site, browser, query, expected):
     assert any(l.split("?")[0].split("#")[0] == expected for l in links[:5]), links
     assert rec["errors"] == []
     context.close()
+
+
+def test_icons_are_drawn_from_the_subset(site, browser):
+    context, page, rec = visit(browser, urljoin(site["url"], "chapters/tiandy.html"))
+    page.wait_for_function("document.querySelectorAll('svg.svg-inline--fa').length > 5")
+    assert page.evaluate("document.querySelectorAll('i[class*=\"fa-\"]').length") == 0
+    assert rec["errors"] == []
+    context.close()

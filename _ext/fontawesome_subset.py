@@ -1,0 +1,102 @@
+"""Replace the theme's 1.5 MB Font Awesome bundle by the few icons the site uses.
+
+pydata-sphinx-theme ships the whole Font Awesome Free JavaScript bundle
+(``_static/scripts/fontawesome.js``, about 1.5 MB) to draw a dozen icons. This module
+reads the icon definitions out of that bundle, keeps those that the built pages use,
+and writes a small script in its place that swaps each ``<i class="fa-...">`` for an
+inline SVG, as the full bundle does. Icons: Font Awesome Free, CC BY 4.0
+(https://fontawesome.com/license/free).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+MARKER = "/* report: Font Awesome subset */"
+_ICON = re.compile(r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+",("(?:[^"\\]|\\.)*")\]')
+_PACK = re.compile(r'\b\w+\("(fa[bsr])",\w+\)')
+_STYLES = {"fa-solid": "fas", "fas": "fas", "fa-brands": "fab", "fab": "fab", "fa-regular": "far", "far": "far"}
+_CLASSES = re.compile(r'<i class="([^"]*\bfa-[^"]*)"')
+
+_RUNTIME = r"""
+(function () {
+  var STYLE = %(styles)s;
+  var css = ".svg-inline--fa{display:var(--fa-display,inline-block);height:1em;overflow:visible;vertical-align:-.125em;box-sizing:content-box}"
+    + ".svg-inline--fa.fa-lg{font-size:1.25em;line-height:.05em;vertical-align:-.2em}"
+    + ".svg-inline--fa.fa-fw{width:1.25em;text-align:center}";
+  var sheet = document.createElement("style");
+  sheet.textContent = css;
+  document.head.appendChild(sheet);
+  function draw(el) {
+    var style = "fas", name = null;
+    el.classList.forEach(function (c) { if (STYLE[c]) { style = STYLE[c]; } });
+    el.classList.forEach(function (c) { if (c.indexOf("fa-") === 0 && ICONS[style] && ICONS[style][c.slice(3)]) { name = c.slice(3); } });
+    if (!name) { return; }
+    var icon = ICONS[style][name], ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg"), path = document.createElementNS(ns, "path");
+    svg.setAttribute("viewBox", "0 0 " + icon[0] + " " + icon[1]);
+    svg.setAttribute("class", el.getAttribute("class") + " svg-inline--fa");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    Array.prototype.forEach.call(el.attributes, function (a) { if (a.name.indexOf("data-") === 0) { svg.setAttribute(a.name, a.value); } });
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("d", icon[2]);
+    svg.appendChild(path);
+    el.replaceWith(svg);
+  }
+  function drawAll(root) { (root.querySelectorAll ? root : document).querySelectorAll("i[class*='fa-']").forEach(draw); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", function () { drawAll(document); }); } else { drawAll(document); }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) { c.addedNodes.forEach(function (n) { if (n.nodeType === 1) { if (n.matches("i[class*='fa-']")) { draw(n); } else { drawAll(n); } } }); });
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
+"""
+
+
+def icon_definitions(bundle: str) -> dict[str, dict[str, list]]:
+    """Icons of the Font Awesome bundle by pack (``fas``, ``far``, ``fab``): name -> [width, height, path]."""
+    packs = [(m.start(), m.group(1)) for m in _PACK.finditer(bundle)]
+    icons: dict[str, dict[str, list]] = {}
+    for m in _ICON.finditer(bundle):
+        pack = next((p for pos, p in packs if pos > m.start()), None)
+        if pack:
+            icons.setdefault(pack, {})[m.group(1) or m.group(2)] = [int(m.group(3)), int(m.group(4)), json.loads(m.group(5))]
+    return icons
+
+
+def used_icons(pages: list[str]) -> set[tuple[str, str]]:
+    """(pack, name) of every icon the pages ask for with ``<i class="fa-...">``."""
+    used = set()
+    for html in pages:
+        for classes in _CLASSES.findall(html):
+            names = classes.split()
+            style = next((_STYLES[c] for c in names if c in _STYLES), "fas")
+            used |= {(style, c[3:]) for c in names if c.startswith("fa-") and c not in _STYLES}
+    return used
+
+
+def subset_script(bundle: str, used: set[tuple[str, str]]) -> str:
+    """The replacement script: the runtime and the definitions of the used icons only."""
+    defs = icon_definitions(bundle)
+    keep: dict[str, dict[str, list]] = {}
+    for pack, name in sorted(used):
+        if name in defs.get(pack, {}):
+            keep.setdefault(pack, {})[name] = defs[pack][name]
+    return MARKER + "\nvar ICONS = " + json.dumps(keep, separators=(",", ":")) + ";\n" + _RUNTIME % {"styles": json.dumps(_STYLES)}
+
+
+def replace_bundle(outdir: Path) -> tuple[int, int] | None:
+    """Swap ``_static/scripts/fontawesome.js`` in a built site for the subset; returns (old, new) sizes."""
+    target = outdir / "_static" / "scripts" / "fontawesome.js"
+    if not target.exists():
+        return None
+    bundle = target.read_text(encoding="utf-8")
+    if bundle.startswith(MARKER):
+        return None
+    pages = [p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")]
+    script = subset_script(bundle, used_icons(pages))
+    target.write_text(script, encoding="utf-8")
+    target.with_name("fontawesome.js.map").unlink(missing_ok=True)
+    return len(bundle.encode()), len(script.encode())
