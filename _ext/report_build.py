@@ -16,6 +16,12 @@
    get the ``listitem`` role that their ``role="list"`` container requires.
 5. **A lighter page**: the theme's 1.5 MB icon bundle is replaced by the icons the
    site uses (see ``fontawesome_subset.py``).
+6. **Numbered tables**: the report's tables are numbered in order on each page.
+7. **Quotations from the data in prose**: the role ``{quote}`TD06``` writes the quote
+   of row TD06 (any coded row, sentences S01... included) in quotation marks, linked to
+   its place in the annotated source; ``{quote}`TD06:60 countries``` shows only that
+   fragment, which must be part of the row's quote. An unknown id or a fragment that is
+   not in the quote stops the build.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -137,10 +144,87 @@ def _repair_accessibility(app: Sphinx, pagename: str, templatename: str, context
         context["body"] = body
 
 
+_TABLE_CAPTION = re.compile(r'(<div class="report-table"[^>]*>)(<table class="table report">)<caption>')
+
+
+def number_tables(body: str) -> str:
+    """Number the report's tables on a page in order ("Table 1: ..."), each with an id to link to."""
+    count = 0
+
+    def label(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        table = match.group(2).replace("<table ", f'<table id="table-{count}" ')
+        return f'{match.group(1)}{table}<caption><span class="caption-number">Table {count}: </span>'
+
+    return _TABLE_CAPTION.sub(label, body)
+
+
+def _number_tables(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if context.get("body"):
+        context["body"] = number_tables(context["body"])
+
+
+SOURCE_DOC = "chapters/source"
+QUOTE_TABLES = {
+    "entities": "entity_id",
+    "claims": "claim_id",
+    "activities": "activity_id",
+    "topics": "topic_id",
+    "directives": "directive_id",
+    "sentences": "sentence_id",
+    "glossary": "term_id",
+}
+
+
+class QuoteError(Exception):
+    """A {quote} role names an unknown row or a fragment that its quote does not contain."""
+
+
+def _load_quotes(app: Sphinx) -> None:
+    from analysis import load_all
+
+    ds = load_all(Path(app.srcdir))
+    app.report_quotes = {  # type: ignore[attr-defined]
+        str(row_id): str(quote) for table, key in QUOTE_TABLES.items() for row_id, quote in zip(ds.tables[table][key], ds.tables[table]["quote"])
+    }
+
+
+def _quote_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    env = inliner.document.settings.env
+    quotes: dict[str, str] = env.app.report_quotes
+    key, _, fragment = text.partition(":")
+    key, fragment = key.strip(), fragment.strip()
+    if key not in quotes:
+        raise QuoteError(f"{env.docname}, line {lineno}: {{quote}}`{text}` names no coded row (ids look like Z01, TD06, A03, D08, S03)")
+    shown = fragment or quotes[key]
+    if fragment and fragment not in quotes[key]:
+        raise QuoteError(f"{env.docname}, line {lineno}: {{quote}}`{text}`: {fragment!r} is not part of the quote of {key}: {quotes[key]!r}")
+    node = nodes.reference(rawtext, f"\u201c{shown}\u201d", refuri="#", classes=["quote", "report-quote"])
+    node["report_anchor"] = f"q-{key.lower()}"
+    return [node], []
+
+
+def _resolve_quote_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in doctree.findall(nodes.reference):
+        anchor = node.get("report_anchor")
+        if not anchor:
+            continue
+        if docname == SOURCE_DOC:
+            node["refuri"] = f"#{anchor}"
+            continue
+        uri = app.builder.get_relative_uri(docname, SOURCE_DOC)
+        node["refuri"] = (uri.split("#")[0] if "#" not in uri else "") + f"#{anchor}"
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_role("quote", _quote_role)
+    app.connect("builder-inited", _load_quotes)
+    app.connect("doctree-resolved", _resolve_quote_links)
     app.connect("builder-inited", _drop_thebe, priority=900)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _finished)
     app.connect("html-page-context", _meta_description)
     app.connect("html-page-context", _repair_accessibility)
+    app.connect("html-page-context", _number_tables)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

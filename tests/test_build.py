@@ -117,3 +117,21 @@ def test_icon_bundle_is_reduced_to_the_icons_used(built_book):
     assert len(script.encode()) < 50_000
     for icon in ('"magnifying-glass"', '"github"', '"circle-half-stroke"', '"download"'):
         assert icon in script
+
+
+@pytest.mark.parametrize(
+    "role, message",
+    [("{quote}`ZZ99`", "names no coded row"), ("{quote}`TD06:70 countries`", "is not part of the quote of TD06")],
+)
+def test_a_quote_not_in_the_data_stops_the_build(tmp_path, role, message):
+    book = copy_book(tmp_path / "book")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
+    edit_notebook(book / "chapters/glossary.ipynb", "markdown", lambda s: s + f"\n\nA quotation: {role}.\n")
+    proc = build(book, "--all")
+    assert proc.returncode != 0
+    assert message in proc.stdout + proc.stderr
+
+
+def test_prose_quotes_link_to_the_annotated_source(built_book):
+    text = (built_book["html"] / "chapters/directives.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="quote report-quote reference external" href="source.html#q-d08">“a number of”</a>', text)
