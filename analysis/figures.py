@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import matplotlib.dates as mdates
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from .style import KIND_COLOURS, OKABE_ITO, SIDE_COLOURS, SIDE_LABELS, SIDE_MARKERS, new_figure
+
+if TYPE_CHECKING:  # networkx is imported where it is used: only one chapter draws a network
+    import networkx as nx
 
 __all__ = ["bar_chart", "heatmap", "timeline", "network", "stacked_shares"]
 
@@ -76,6 +80,8 @@ def timeline(events: pd.DataFrame, start: str | None = None, end: str | None = N
 
 def network(graph: nx.Graph, seed: int = 7) -> plt.Figure:
     """Nodes coloured and shaped by side, joined when they appear together; labels are node names."""
+    import networkx as nx
+
     fig, ax = new_figure(8, 5.5)
     pos = nx.spring_layout(graph, seed=seed, k=1.2)
     widths = [0.8 + 0.8 * d.get("weight", 1) for _, _, d in graph.edges(data=True)]

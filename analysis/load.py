@@ -143,6 +143,11 @@ def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[
     return frame, header, out
 
 
+def _yaml(text: str) -> Any:
+    """Parse YAML safely, with libyaml's C parser when PyYAML has it (ten times faster)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _bibliography(path: Path) -> dict[str, dict[str, str]]:
     bib = parse_bibtex(path.read_text(encoding="utf-8"), "bibtex")
     return {key: {k: str(val) for k, val in entry.fields.items()} for key, entry in bib.entries.items()}
@@ -171,8 +176,8 @@ def load_all(root: str | Path | None = None) -> Dataset:
     rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
     violations: list[Violation] = []
 
-    package = yaml.safe_load((data / "datapackage.yaml").read_text(encoding="utf-8"))
-    source_meta = yaml.safe_load((data / "source" / "SOURCE.yaml").read_text(encoding="utf-8"))
+    package = _yaml((data / "datapackage.yaml").read_text(encoding="utf-8"))
+    source_meta = _yaml((data / "source" / "SOURCE.yaml").read_text(encoding="utf-8"))
     source_path = data / package["source"]["path"]
     raw_text = source_path.read_bytes()
     digest = hashlib.sha256(raw_text).hexdigest()

@@ -249,3 +249,20 @@ def test_bar_chart_labels_each_bar():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert sorted(texts) == ["1", "2"]
     plt.close(fig)
+
+
+# --- glue ------------------------------------------------------------------------
+@pytest.mark.parametrize("value", [42, 0.2851, "20 September 2018", pd.Series([1, 2])])
+@pytest.mark.parametrize("display", [False, True])
+def test_glue_writes_what_myst_nb_glue_writes(monkeypatch, value, display):
+    import myst_nb.ext.glue as mystnb_glue
+
+    from analysis import glue as ours
+
+    calls = {}
+    monkeypatch.setattr(mystnb_glue, "ipy_display", lambda *a, **k: calls.setdefault("myst_nb", (a, k)))
+    monkeypatch.setattr(ours, "ipy_display", lambda *a, **k: calls.setdefault("ours", (a, k)))
+    mystnb_glue.glue("key", value, display=display)
+    ours.glue("key", value, display=display)
+    assert calls["ours"] == calls["myst_nb"]
+    assert ours.GLUE_PREFIX == mystnb_glue.GLUE_PREFIX
