@@ -192,6 +192,8 @@ def _load_quotes(app: Sphinx) -> None:
 
 def _quote_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
+    if not hasattr(env.app, "report_quotes"):  # loaded on first use, so a no-op build skips it
+        _load_quotes(env.app)
     quotes: dict[str, str] = env.app.report_quotes
     key, _, fragment = text.partition(":")
     key, fragment = key.strip(), fragment.strip()
@@ -219,7 +221,6 @@ def _resolve_quote_links(app: Sphinx, doctree: nodes.document, docname: str) -> 
 
 def setup(app: Sphinx) -> dict:
     app.add_role("quote", _quote_role)
-    app.connect("builder-inited", _load_quotes)
     app.connect("doctree-resolved", _resolve_quote_links)
     app.connect("builder-inited", _drop_thebe, priority=900)
     app.connect("env-get-outdated", _outdated)

@@ -2,7 +2,8 @@
 
 Every row of a table that carries provenance gets an anchor (``id="q-<row id>"``)
 at the start of its quote, so any chapter can link to the exact place; claims,
-visit activities and directives are marked with distinct underline styles.
+visit activities and directives are marked with distinct underline styles, and every
+mention of an entity (found from its name variants) in bold.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pandas as pd
 
 from .load import Dataset
 from .tables import anchor
-from .text import paragraphs
+from .text import find_all, paragraphs
 
 __all__ = ["MARKED", "coded_spans", "annotated_html"]
 
@@ -33,12 +34,33 @@ _ANCHORED = {
 }
 
 
+ENTITY_CSS = ("c-entity", "entity mention")
+
+
+def entity_spans(ds: Dataset) -> pd.DataFrame:
+    """Every mention of every entity, from its name variants: ``table``, ``id``, ``css``, ``start``, ``end``."""
+    rows = [
+        {"table": "entities", "id": e.entity_id, "css": ENTITY_CSS[0], "start": start, "end": start + len(variant)}
+        for e in ds.entities.itertuples()
+        for variant in e.variants.split("|")
+        for start in find_all(variant, ds.text)
+    ]
+    spans = pd.DataFrame(rows).drop_duplicates(["id", "start", "end"])
+    # a variant inside a longer variant of the same entity ("Binhai High-tech ..." in "Tianjin Binhai High-tech ...") is one mention
+    inner = [
+        any((o.start <= r.start) and (o.end >= r.end) and (o.start, o.end) != (r.start, r.end) for o in spans[spans.id == r.id].itertuples())
+        for r in spans.itertuples()
+    ]
+    return spans[[not x for x in inner]].reset_index(drop=True)
+
+
 def coded_spans(ds: Dataset) -> pd.DataFrame:
     """All marked spans as one table: ``table``, ``id``, ``css``, ``start``, ``end``."""
     frames = []
     for table, (key, css, _) in MARKED.items():
         t = ds.tables[table]
         frames.append(pd.DataFrame({"table": table, "id": t[key], "css": css, "start": t["start"].astype(int), "end": t["end"].astype(int)}))
+    frames.append(entity_spans(ds))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -88,5 +110,6 @@ def annotated_html(ds: Dataset) -> str:
 
 
 def _legend() -> str:
-    items = "".join(f'<li><mark class="{css}">{label}</mark></li>' for _, css, label in MARKED.values())
+    marks = [(css, label) for _, css, label in MARKED.values()] + [ENTITY_CSS]
+    items = "".join(f'<li><mark class="{css}">{label}</mark></li>' for css, label in marks)
     return f'<ul class="legend" aria-label="Key to the marks in the text">{items}</ul>'

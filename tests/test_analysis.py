@@ -59,8 +59,17 @@ def test_annotated_source_keeps_the_text(ds):
 
 def test_coded_spans(ds):
     spans = annotate.coded_spans(ds)
-    assert len(spans) == len(ds.claims) + len(ds.activities) + len(ds.directives)
-    assert set(spans.css) == {"c-claim", "c-activity", "c-directive"}
+    entities = annotate.entity_spans(ds)
+    assert len(spans) == len(ds.claims) + len(ds.activities) + len(ds.directives) + len(entities)
+    assert set(spans.css) == {"c-claim", "c-activity", "c-directive", "c-entity"}
+    zone = entities[entities.id == "binhai_htz"]
+    assert len(zone) == 5  # both spellings, one entity
+    assert all(ds.text[a:b] in ds.entity("binhai_htz").variants.split("|") for a, b in zip(zone.start, zone.end))
+
+
+def test_annotated_source_marks_entities(ds):
+    h = annotate.annotated_html(ds)
+    assert '<mark class="c-entity" title="lu_lin">Lu Lin</mark>' in h
 
 
 def test_paragraph_map_and_metadata(ds):

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../chapters"
 for nb in *.ipynb; do
-    ../.venv/bin/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN "$nb"
+    ../.venv/bin/jupyter nbconvert --to notebook --execute --inplace --log-level=WARN --NotebookClient.record_timing=False "$nb"
 done
