@@ -166,15 +166,6 @@ def _number_tables(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 
 SOURCE_DOC = "chapters/source"
-QUOTE_TABLES = {
-    "entities": "entity_id",
-    "claims": "claim_id",
-    "activities": "activity_id",
-    "topics": "topic_id",
-    "directives": "directive_id",
-    "sentences": "sentence_id",
-    "glossary": "term_id",
-}
 
 
 class QuoteError(Exception):
@@ -183,10 +174,13 @@ class QuoteError(Exception):
 
 def _load_quotes(app: Sphinx) -> None:
     from analysis import load_all
+    from analysis.schema import provenance_keys
 
     ds = load_all(Path(app.srcdir))
     app.report_quotes = {  # type: ignore[attr-defined]
-        str(row_id): str(quote) for table, key in QUOTE_TABLES.items() for row_id, quote in zip(ds.tables[table][key], ds.tables[table]["quote"])
+        str(row_id): str(quote)
+        for table, key in provenance_keys(ds.package).items()
+        for row_id, quote in zip(ds.tables[table][key], ds.tables[table]["quote"])
     }
 
 
@@ -203,7 +197,9 @@ def _quote_role(name, rawtext, text, lineno, inliner, options=None, content=None
     if fragment and fragment not in quotes[key]:
         raise QuoteError(f"{env.docname}, line {lineno}: {{quote}}`{text}`: {fragment!r} is not part of the quote of {key}: {quotes[key]!r}")
     node = nodes.reference(rawtext, f"\u201c{shown}\u201d", refuri="#", classes=["quote", "report-quote"])
-    node["report_anchor"] = f"q-{key.lower()}"
+    from analysis.tables import anchor
+
+    node["report_anchor"] = anchor(key)
     return [node], []
 
 

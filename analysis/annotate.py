@@ -13,6 +13,7 @@ import html
 import pandas as pd
 
 from .load import Dataset
+from .schema import provenance_keys
 from .tables import anchor
 from .text import find_all, paragraphs
 
@@ -23,14 +24,6 @@ MARKED: dict[str, tuple[str, str, str]] = {
     "claims": ("claim_id", "c-claim", "claim"),
     "activities": ("activity_id", "c-activity", "visit activity"),
     "directives": ("directive_id", "c-directive", "directive"),
-}
-_ANCHORED = {
-    "entities": "entity_id",
-    "claims": "claim_id",
-    "activities": "activity_id",
-    "topics": "topic_id",
-    "directives": "directive_id",
-    "glossary": "term_id",
 }
 
 
@@ -75,7 +68,9 @@ def annotated_html(ds: Dataset) -> str:
     text = ds.text
     spans = coded_spans(ds)
     anchors: dict[int, list[str]] = {}
-    for table, key in _ANCHORED.items():
+    for table, key in provenance_keys(ds.package).items():
+        if table == "sentences":  # sentences are anchored by the span that wraps them
+            continue
         t = ds.tables[table]
         for rid, start in zip(t[key], t["start"].astype(int)):
             anchors.setdefault(start, []).append(rid)

@@ -21,7 +21,7 @@ from pybtex.database import parse_string as parse_bibtex
 
 from . import validate as v
 from .errors import ReportDataError, UnknownIdError, Violation
-from .schema import field_names
+from .schema import field_names, resource
 
 __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings"]
 
@@ -81,7 +81,7 @@ class Dataset:
         UnknownIdError
             If no row has that key.
         """
-        res = v.resource(self.package, table)
+        res = resource(self.package, table)
         pk = res["schema"]["primaryKey"]
         frame = self.tables[table]
         hit = frame[frame[pk] == key]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-__all__ = ["resource", "fields", "field_names", "pandera_schema", "dictionary", "PANDAS_DTYPES"]
+__all__ = ["resource", "fields", "field_names", "provenance_keys", "pandera_schema", "dictionary", "PANDAS_DTYPES"]
 
 #: Table Schema type -> pandas dtype used once values are parsed.
 PANDAS_DTYPES: dict[str, str] = {
@@ -45,6 +45,11 @@ def fields(res: dict[str, Any]) -> list[dict[str, Any]]:
 def field_names(res: dict[str, Any]) -> list[str]:
     """The column names a resource's file must have, in order."""
     return [f["name"] for f in fields(res)]
+
+
+def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
+    """Primary-key column of every resource whose rows carry a quote from the source."""
+    return {res["name"]: res["schema"]["primaryKey"] for res in package["resources"] if res.get("provenance")}
 
 
 def _checks(field: dict[str, Any]) -> list[pa.Check]:

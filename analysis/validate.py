@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .errors import Violation
-from .schema import field_names, fields, pandera_schema, resource
+from .schema import field_names, fields, pandera_schema
 from .text import find_all, paragraphs, sentences
 
 __all__ = [
@@ -222,11 +222,3 @@ def check_sentence_coverage(table: pd.DataFrame, text: str, file: str) -> list[V
         if span not in want:
             out.append(Violation(file, int(line), "start", f"offsets {span[0]}-{span[1]} are not a whole sentence of the source"))
     return out
-
-
-def resource_names(package: dict[str, Any]) -> list[str]:
-    """Names of all resources in the package, in order."""
-    return [r["name"] for r in package["resources"]]
-
-
-__all__ += ["resource_names", "resource"]

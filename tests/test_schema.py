@@ -39,3 +39,9 @@ def test_field_names_order(ds):
     assert schema.field_names(schema.resource(ds.package, "sentences"))[:3] == ["sentence_id", "function", "register"]
     assert schema.PANDAS_DTYPES["integer"] == "Int64"
     assert isinstance(schema.dictionary(ds.package), pd.DataFrame)
+
+
+def test_provenance_keys(ds):
+    keys = schema.provenance_keys(ds.package)
+    assert keys["claims"] == "claim_id" and keys["sentences"] == "sentence_id"
+    assert "external_facts" not in keys and "directive_evidence" not in keys
