@@ -1,61 +1,43 @@
-"""The three enterprises side by side."""
+"""The enterprises of a visit side by side, every cell computed from the data."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from .ledger import ledger
 from .load import Dataset
-from .profiles import ENTERPRISES, STOPS, words_per_stop
+from .roles import enterprises, short_name
 
-__all__ = ["claim_type_matrix", "activity_type_matrix", "comparison_matrix", "short_names"]
-
-
-def short_names(ds: Dataset) -> dict[str, str]:
-    """Short labels for the stops: the first word of each canonical name ("Tiandy"), "Binhai zone"."""
-    names = {e: ds.name(e).split()[0] for e in ENTERPRISES}
-    names["binhai_htz"] = "Binhai zone"
-    return names
+__all__ = ["comparison_matrix"]
 
 
-def claim_type_matrix(ds: Dataset, entities: list[str] = ENTERPRISES) -> pd.DataFrame:
-    """Counts of claims by type (rows) and entity (columns)."""
-    c = ds.claims[ds.claims.entity_id.isin(entities)]
-    m = pd.crosstab(c.claim_type, c.entity_id).reindex(columns=entities, fill_value=0)
-    m.columns = [short_names(ds)[e] for e in m.columns]
-    m.index.name = "claim type"
-    return m
-
-
-def activity_type_matrix(ds: Dataset, stops: list[str] = STOPS) -> pd.DataFrame:
-    """Counts of visit activities by type (rows) and stop (columns)."""
-    a = ds.activities
-    m = pd.crosstab(a.activity_type, a.stop_id).reindex(columns=stops, fill_value=0)
-    m.columns = [short_names(ds)[s] for s in m.columns]
-    m.index.name = "activity type"
-    return m
+def _figures(q: pd.DataFrame) -> str:
+    parts = [f"{qual + ' ' if isinstance(qual, str) else ''}{v:,.0f} {u}" for v, qual, u in zip(q.value, q.qualifier, q.unit)]
+    return "; ".join(parts) or "none"
 
 
 def comparison_matrix(ds: Dataset) -> pd.DataFrame:
-    """One row per measure, one column per enterprise: the side-by-side matrix of the chapter."""
-    words = words_per_stop(ds)
+    """One row per measure, one column per enterprise (in the order the article names them).
+
+    ``named facilities visited`` counts distinct places (``activities.location_id``),
+    not the activities held in them; ``claims corroborated`` counts claims graded
+    corroborated by :func:`analysis.ledger.ledger`.
+    """
+    graded = ledger(ds)
     rows = {}
-    for e in ENTERPRISES:
+    for e in enterprises(ds):
         c = ds.claims[ds.claims.entity_id == e]
         a = ds.activities[ds.activities.stop_id == e]
         t = ds.topics[ds.topics.activity_id.isin(a.activity_id)]
-        q = c[c.value.notna()]
-        rows[short_names(ds)[e]] = {
-            "claims": len(c),
+        rows[short_name(ds, e)] = {
+            "claims about it": len(c),
             "of which credentials": int((c.claim_type == "credential").sum()),
-            "of which quantified": len(q),
-            "figures stated": "; ".join(f"{'more than ' if qual == 'more than' else ''}{v:,.0f} {u}" for v, qual, u in zip(q.value, q.qualifier, q.unit)) or "none",
+            "of which state a number": int(c.value.notna().sum()),
+            "figures as stated": _figures(c[c.value.notna()].sort_values("start")),
             "activities of the delegation": len(a),
-            "facilities entered or inspected": int(a.location_id.notna().sum()),
+            "named facilities visited": int(a.location_id.dropna().nunique()),
             "topics raised": len(t),
-            "words of the article": int(words.loc[e, "words"]),
-            "outside sources that corroborate a claim": int(
-                ds.claim_context[(ds.claim_context.relation == "corroborates") & ds.claim_context.claim_id.isin(c.claim_id)].shape[0]
-            ),
+            "claims corroborated by an independent source": int(((graded.entity_id == e) & (graded.grade == "corroborated")).sum()),
         }
     frame = pd.DataFrame(rows)
     frame.index.name = "measure"

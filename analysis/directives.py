@@ -1,4 +1,4 @@
-"""The policy directives: classification, specificity and the visit's evidence for each."""
+"""The policy directives: classification, specificity and the book's links to the visit."""
 
 from __future__ import annotations
 
@@ -6,28 +6,26 @@ import pandas as pd
 
 from .load import Dataset
 
-__all__ = ["CATEGORY_LABELS", "SPECIFICITY", "category_counts", "specificity", "evidence_matrix", "evidence_counts"]
+__all__ = ["SPECIFICITY", "category_labels", "category_counts", "specificity", "evidence_kinds", "linked_directives"]
 
-CATEGORY_LABELS: dict[str, str] = {
-    "implement_guidance": "Implement higher guidance",
-    "learn_from_host": "Learn from the host",
-    "innovation_priority": "Raise innovation's priority",
-    "policy_instruments": "Policy instruments",
-    "talent": "Talent",
-    "enterprises": "Enterprises",
-    "platforms": "Platforms and clusters",
-}
-
-#: The four marks of a specific directive, and the column that records each.
+#: The four marks of a directive that could be checked, and the column that records each.
 SPECIFICITY: dict[str, str] = {"quantity": "quantity", "deadline": "deadline", "budget": "budget", "responsible unit": "responsible_unit"}
 
 
+def category_labels(ds: Dataset) -> dict[str, str]:
+    """Readable labels of the directive categories, from the data dictionary (``categoryLabels``), else the codes."""
+    field = next(f for r in ds.package["resources"] if r["name"] == "directives" for f in r["schema"]["fields"] if f["name"] == "category")
+    codes = field.get("constraints", {}).get("enum", [])
+    labels = field.get("categoryLabels", {})
+    return {c: labels.get(c, c.replace("_", " ")) for c in codes}
+
+
 def category_counts(ds: Dataset) -> pd.Series:
-    """Number of directives per category, in the order of CATEGORY_LABELS."""
-    counts = ds.directives.category.value_counts().reindex(list(CATEGORY_LABELS), fill_value=0)
-    counts.index = [CATEGORY_LABELS[c] for c in counts.index]
-    counts.name = "directives"
-    return counts
+    """Number of directive clauses per category, in the dictionary's order."""
+    labels = category_labels(ds)
+    counts = ds.directives.category.value_counts().reindex(list(labels), fill_value=0)
+    counts.index = [labels[c] for c in counts.index]
+    return counts.rename("directive clauses")
 
 
 def specificity(ds: Dataset) -> pd.DataFrame:
@@ -45,21 +43,28 @@ def specificity(ds: Dataset) -> pd.DataFrame:
     return out
 
 
-def evidence_matrix(ds: Dataset) -> pd.DataFrame:
-    """Directives (rows) by kind of visit evidence (columns): number of linked rows.
+def evidence_kinds(ds: Dataset) -> pd.DataFrame:
+    """The book's directive-evidence links, each with the kind of row it points to.
 
-    The links are the book's inference (``directive_evidence.csv``).
+    The kind is read from the table the evidence id belongs to and, for claims, from
+    the ``visit_role`` of the entity the claim is about; never from the id's shape.
     """
     e = ds.directive_evidence.copy()
-    kind = e.evidence_id.map(
-        lambda i: "activity" if i in set(ds.activities.activity_id) else "topic raised" if i in set(ds.topics.topic_id) else "claim about the zone" if i.startswith("Z") else "claim about an enterprise"
-    )
-    e["kind"] = kind
-    m = pd.crosstab(e.directive_id, e.kind).reindex(index=ds.directives.directive_id, fill_value=0)
-    cols = ["activity", "topic raised", "claim about the zone", "claim about an enterprise"]
-    return m.reindex(columns=cols, fill_value=0)
+    acts, tops = set(ds.activities.activity_id), set(ds.topics.topic_id)
+    claim_role = ds.claims.set_index("claim_id").entity_id.map(ds.entities.set_index("entity_id").visit_role)
+
+    def kind(i: str) -> str:
+        if i in acts:
+            return "activity"
+        if i in tops:
+            return "topic raised"
+        role = claim_role.get(i)
+        return f"claim about the {role.replace('_', ' ')}" if isinstance(role, str) else "other claim"
+
+    e["kind"] = e.evidence_id.map(kind)
+    return e
 
 
-def evidence_counts(ds: Dataset) -> pd.Series:
-    """How many pieces of visit evidence the book links to each directive."""
-    return evidence_matrix(ds).sum(axis=1).rename("evidence")
+def linked_directives(ds: Dataset) -> pd.Series:
+    """For each directive, how many rows of the visit the book links it to (zeros included)."""
+    return ds.directive_evidence.groupby("directive_id").size().reindex(ds.directives.directive_id, fill_value=0).rename("links")
