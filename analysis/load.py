@@ -20,6 +20,7 @@ import yaml
 from pybtex.database import parse_string as parse_bibtex
 
 from . import validate as v
+from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .schema import field_names, resource
 
@@ -216,6 +217,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
         tables[res["name"]] = typed
 
     violations += v.check_foreign_keys(tables, package, files)
+    violations += check_registers(tables, package, files, set(bibliography))
     if "entities" in tables:
         violations += v.check_variants(tables["entities"], text, files["entities"])
     if "external_facts" in tables:

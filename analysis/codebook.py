@@ -1,0 +1,170 @@
+"""The codebook: definitions and decision rules for every coded variable, checked against the dictionary.
+
+``codebook.csv`` has one row per variable (``table.column``) and code. The loader
+refuses a codebook row that names no column, a code that an enum column does not
+allow, and an allowed code that has no row. ``recoding_log.csv`` records every code
+changed on re-checking the rows against the codebook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import Violation
+from .inferences import check_basis
+from .tables import Table
+
+__all__ = ["EMPTY", "DERIVED", "allowed_codes", "check_codebook", "check_recoding_log", "check_registers", "changes_per_variable", "codebook_table"]
+
+#: The code that stands for an empty cell of an optional column.
+EMPTY = "(empty)"
+
+#: Variables computed by the book rather than stored in a table: name -> where they are computed.
+DERIVED: dict[str, str] = {"ledger": "analysis.ledger"}
+
+
+def allowed_codes(field: dict[str, Any]) -> list[str] | None:
+    """The codes a column allows, as strings, or None when it takes free values.
+
+    Enum columns allow their enum; boolean columns their true and false values;
+    optional enum and boolean columns also allow :data:`EMPTY`.
+    """
+    c = field.get("constraints", {})
+    if "enum" in c:
+        codes = [str(v) for v in c["enum"]]
+    elif field.get("type") == "boolean":
+        codes = [*field.get("trueValues", ["true"]), *field.get("falseValues", ["false"])]
+    else:
+        return None
+    return codes if c.get("required") else [*codes, EMPTY]
+
+
+def _columns(package: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {f"{res['name']}.{f['name']}": f for res in package["resources"] for f in res["schema"]["fields"]}
+
+
+def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -> list[Violation]:
+    """Check the codebook against the data dictionary.
+
+    Every ``variable`` must name an existing ``table.column`` (or a derived variable
+    of :data:`DERIVED`); every code of an enum or boolean column must be allowed by
+    the column, and every allowed code of a column in the codebook must have a row.
+
+    Parameters
+    ----------
+    codebook : pandas.DataFrame
+        Indexed by file line; columns ``variable`` and ``code`` at least.
+    package : dict
+        The parsed data dictionary.
+    file : str
+        Path used in messages.
+    """
+    columns = _columns(package)
+    out: list[Violation] = []
+    seen: dict[str, set[str]] = {}
+    first_line: dict[str, int] = {}
+    for line, variable, code in zip(codebook.index, codebook["variable"], codebook["code"]):
+        variable, code = str(variable), str(code)
+        table = variable.split(".", 1)[0]
+        if variable not in columns:
+            if table in DERIVED and "." in variable:
+                continue
+            out.append(Violation(file, line, "variable", f"{variable!r} names no column of the data dictionary (write table.column)"))
+            continue
+        first_line.setdefault(variable, line)
+        seen.setdefault(variable, set()).add(code)
+        allowed = allowed_codes(columns[variable])
+        if allowed is not None and code not in allowed:
+            out.append(Violation(file, line, "code", f"{code!r} is not a value that {variable} allows (allowed: {', '.join(allowed)})"))
+    for variable, codes in seen.items():
+        allowed = allowed_codes(columns[variable])
+        if allowed is None:
+            continue
+        for code in allowed:
+            if code not in codes and not (code == EMPTY):
+                out.append(Violation(file, first_line[variable], "code", f"{variable} allows {code!r} but the codebook has no row defining it"))
+    return out
+
+
+def _as_text(value: Any) -> str:
+    """A cell as its CSV text: empty for missing, ``true``/``false`` for booleans, ``60`` for 60.0."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], package: dict[str, Any], file: str) -> list[Violation]:
+    """Every logged change must name an existing row and column, and its ``new`` value must be the current one.
+
+    Rows that a change removed or split are logged with ``column`` ``(row)``;
+    only their table is checked.
+    """
+    out: list[Violation] = []
+    keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
+    for line, row in log.iterrows():
+        table, rid, column = str(row["table"]), str(row["row_id"]), str(row["column"])
+        if table not in tables:
+            out.append(Violation(file, line, "table", f"{table!r} is not a table of the data dictionary"))
+            continue
+        if column == "(row)":
+            continue
+        frame = tables[table]
+        if column not in frame.columns:
+            out.append(Violation(file, line, "column", f"{table} has no column {column!r}"))
+            continue
+        hit = frame[frame[keys[table]] == rid]
+        if hit.empty:
+            out.append(Violation(file, line, "row_id", f"{table} has no row {rid!r}"))
+            continue
+        current, new = _as_text(hit.iloc[0][column]), _as_text(row["new"])
+        if current != new:
+            out.append(Violation(file, line, "new", f"{table} row {rid} column {column} now holds {current!r}, not {new!r}: the log and the data disagree"))
+    return out
+
+
+def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str], bib_keys: set[str]) -> list[Violation]:
+    """The loader's checks of the codebook, the recoding log and the inference register (each only if loaded)."""
+    out: list[Violation] = []
+    if "codebook" in tables:
+        out += check_codebook(tables["codebook"], package, files["codebook"])
+    if "recoding_log" in tables:
+        out += check_recoding_log(tables["recoding_log"], tables, package, files["recoding_log"])
+    if "inferences" in tables:
+        keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
+        row_ids = {str(v) for name, frame in tables.items() if name in keys for v in frame[keys[name]].dropna()}
+        out += check_basis(tables["inferences"], row_ids, bib_keys, files["inferences"])
+    return out
+
+
+def changes_per_variable(ds: Any) -> pd.DataFrame:
+    """How many rows the re-check changed, per variable (``table.column``), most first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variable``, ``rows changed`` and ``rows coded`` (rows of the table).
+    """
+    log = ds.recoding_log
+    if log.empty:
+        return pd.DataFrame(columns=["variable", "rows changed", "rows coded"])
+    variable = log["table"] + "." + log["column"]
+    counts = log.assign(variable=variable).groupby("variable").row_id.nunique().rename("rows changed").reset_index()
+    counts["rows coded"] = [len(ds.tables[v.split(".")[0]]) for v in counts.variable]
+    return counts.sort_values(["rows changed", "variable"], ascending=[False, True]).reset_index(drop=True)
+
+
+def codebook_table(ds: Any, variable: str | None = None) -> Table:
+    """The codebook (or one variable of it) as a readable table."""
+    cb = ds.codebook
+    if variable is not None:
+        cb = cb[cb.variable == variable]
+    frame = cb[["variable", "code", "definition", "include", "exclude", "hard_case"]].rename(columns={"hard_case": "worked hard case"})
+    caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
+    return Table(frame.reset_index(drop=True), caption, widths={"definition": "20%", "worked hard case": "28%"})

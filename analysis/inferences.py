@@ -1,0 +1,110 @@
+"""The inference register: every place the book goes beyond the text, checked and listed.
+
+Each row of ``inferences.csv`` is boxed once in the book by the ``{inference}``
+directive (``_ext/registers.py``); this module checks what the rows rest on and
+builds the list the findings chapter shows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pandas as pd
+
+from .errors import Violation
+from .tables import Table
+
+__all__ = ["ID_TOKEN", "KEY_TOKEN", "basis_kind", "check_basis", "log_table", "box_anchor", "page_link"]
+
+#: A basis item that looks like a row id of a table (``S03``, ``TD06``, ``X01``).
+ID_TOKEN = re.compile(r"^[A-Z]{1,2}[0-9]{2}$")
+#: A basis item that looks like a citation key (one word, no spaces).
+KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
+
+
+def basis_kind(item: str) -> str:
+    """Classify one basis item: ``"id"``, ``"key"`` or ``"phrase"`` (free words)."""
+    item = item.strip()
+    if ID_TOKEN.match(item):
+        return "id"
+    if KEY_TOKEN.match(item) and " " not in item:
+        return "key"
+    return "phrase"
+
+
+def check_basis(
+    inferences: pd.DataFrame,
+    row_ids: set[str],
+    bib_keys: set[str],
+    file: str,
+) -> list[Violation]:
+    """Every id in a ``basis`` must be a row of some table, every key an entry of the bibliography.
+
+    Parameters
+    ----------
+    inferences : pandas.DataFrame
+        The register, indexed by file line; ``basis`` holds items joined by "|".
+    row_ids : set of str
+        Primary keys of every table of the package.
+    bib_keys : set of str
+        Citation keys of ``references.bib``.
+    file : str
+        Path used in messages.
+    """
+    out: list[Violation] = []
+    for line, basis in inferences["basis"].items():
+        if basis is None or (not isinstance(basis, str) and pd.isna(basis)):
+            continue
+        for item in str(basis).split("|"):
+            item = item.strip()
+            kind = basis_kind(item)
+            if not item:
+                out.append(Violation(file, line, "basis", "an empty item between '|' separators"))
+            elif kind == "id" and item not in row_ids:
+                out.append(Violation(file, line, "basis", f"{item!r} looks like a row id but no table has that row"))
+            elif kind == "key" and item not in bib_keys:
+                out.append(Violation(file, line, "basis", f"{item!r} looks like a citation key but references.bib has no such entry"))
+    return out
+
+
+def box_anchor(inference_id: str) -> str:
+    """The HTML id of an inference's box (``inference-i03``)."""
+    return f"inference-{inference_id.lower()}"
+
+
+def page_link(chapter: str, inference_id: str, from_chapters: bool = True) -> str:
+    """A relative link to an inference's box, from a page in ``chapters/`` by default."""
+    page = chapter.split("/", 1)[1] if from_chapters and chapter.startswith("chapters/") else chapter
+    return f"{page}.html#{box_anchor(inference_id)}"
+
+
+def log_table(ds: Any, titles: dict[str, str] | None = None) -> Table:
+    """Every registered inference with its confidence and a link to the page that boxes it.
+
+    Parameters
+    ----------
+    ds : Dataset
+        The loaded data (``ds.inferences``).
+    titles : dict of str to str, optional
+        Page titles by docname, to show instead of the bare docname.
+
+    Returns
+    -------
+    Table
+        Columns ``inference``, ``statement``, ``confidence``, ``boxed in``.
+    """
+    inf = ds.inferences
+    titles = titles or {}
+    frame = pd.DataFrame(
+        {
+            "inference": [f"{i}: {html.escape(t)}" for i, t in zip(inf.inference_id, inf.title)],
+            "statement": inf.statement,
+            "confidence": inf.confidence,
+            "boxed in": [
+                f'<a href="{page_link(c, i)}">{html.escape(titles.get(c, c.split("/")[-1]))}</a>' for i, c in zip(inf.inference_id, inf.chapter)
+            ],
+        }
+    )
+    return Table(frame, "Every inference of the book, where it is boxed and how far it is trusted", html_columns=["inference", "boxed in"], widths={"statement": "55%"})
