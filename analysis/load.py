@@ -24,7 +24,7 @@ from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .schema import field_names, resource
 
-__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings"]
+__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "edition"]
 
 
 def default_root() -> Path:
@@ -229,3 +229,29 @@ def load_all(root: str | Path | None = None) -> Dataset:
         raise ReportDataError(violations)
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     return Dataset(text=text, source=source_meta, package=package, tables=tables, bibliography=bibliography)
+
+
+def edition(root: str | Path | None = None) -> dict[str, str]:
+    """The edition of the book, from ``CITATION.cff`` at the book's root.
+
+    Returns
+    -------
+    dict
+        ``number`` (the CFF ``version``) and ``date`` (``date-released`` written
+        as "27 November 2026").
+
+    Raises
+    ------
+    ReportDataError
+        If the file is missing or lacks either field.
+    """
+    path = Path(root or default_root()) / "CITATION.cff"
+    try:
+        cff = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise ReportDataError([Violation("CITATION.cff", None, None, f"cannot read the citation file: {err}")]) from err
+    missing = [k for k in ("version", "date-released") if not cff.get(k)]
+    if missing:
+        raise ReportDataError([Violation("CITATION.cff", None, None, f"missing {', '.join(missing)}")])
+    released = pd.Timestamp(str(cff["date-released"]))
+    return {"number": str(cff["version"]), "date": f"{released.day} {released:%B %Y}"}

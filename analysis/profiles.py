@@ -17,6 +17,7 @@ __all__ = [
     "quantified_table",
     "context_about",
     "context_table",
+    "facts_table",
 ]
 
 
@@ -46,7 +47,7 @@ def quantified(ds: Dataset, entity_id: str | None = None) -> pd.DataFrame:
     return q.sort_values("start").reset_index(drop=True)
 
 
-def activities_table(ds: Dataset, caption: str) -> Table:
+def activities_table(ds: Dataset, caption: str, name: str | None = None) -> Table:
     """Every activity of the delegation, stop by stop in order of the text, with place, topics and quote."""
     a = pd.concat([activities_at(ds, s) for s in stops(ds)], ignore_index=True)
     topics = ds.topics.groupby("activity_id")["topic"].agg("; ".join)
@@ -60,7 +61,7 @@ def activities_table(ds: Dataset, caption: str) -> Table:
             "quote": [quote_cell(q, i) for q, i in zip(a.quote, a.activity_id)],
         }
     )
-    return Table(frame, caption, html_columns=["id", "quote"], widths={"quote": "38%"})
+    return Table(frame, caption, html_columns=["id", "quote"], widths={"quote": "38%"}, **({"name": name} if name else {}))
 
 
 def quantified_table(ds: Dataset, caption: str) -> Table:
@@ -84,7 +85,7 @@ def context_about(ds: Dataset, entity_ids: list[str]) -> pd.DataFrame:
     return ds.external_facts[mask].reset_index(drop=True)
 
 
-def context_table(ds: Dataset, entity_ids: list[str], caption: str) -> Table:
+def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | None = None) -> Table:
     """Outside facts as a table, with kind, confidence and citation keys."""
     x = context_about(ds, entity_ids)
     frame = pd.DataFrame(
@@ -96,4 +97,19 @@ def context_table(ds: Dataset, entity_ids: list[str], caption: str) -> Table:
             "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
         }
     )
-    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"})
+    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, **({"name": name} if name else {}))
+
+
+def facts_table(ds: Dataset, fact_ids: list[str], caption: str, name: str | None = None) -> Table:
+    """Chosen outside facts, in the order given, with kind, confidence and citation keys."""
+    x = ds.external_facts.set_index("fact_id").loc[fact_ids].reset_index()
+    frame = pd.DataFrame(
+        {
+            "id": x.fact_id,
+            "kind": x.kind,
+            "confidence": x.confidence,
+            "outside fact (the book's words)": x.statement,
+            "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
+        }
+    )
+    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, **({"name": name} if name else {}))
