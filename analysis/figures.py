@@ -112,3 +112,32 @@ def stacked_shares(shares: pd.Series, colours: dict[str, str], xlabel: str) -> p
     ax.set_xlabel(xlabel)
     ax.spines["left"].set_visible(False)
     return fig
+
+
+# TEMPORARY (peers): a minimal stand-in for figures.event_strip, which helper "figures" is
+# implementing; the lead replaces this block with that version when merging. Same call:
+# event_strip(events, lane_order=...), events with date (datetime64), lane, highlight, label.
+def event_strip(events: pd.DataFrame, *, name: str = "event_strip", width: float = 7.0, lane_order: list[str] | None = None) -> plt.Figure:
+    """Dated events in lanes, one marker shape per lane; highlighted events starred and labelled."""
+    ev = events.dropna(subset=["date"])
+    lanes = list(lane_order) if lane_order is not None else list(pd.unique(ev["lane"].astype(str)))
+    shapes = ["o", "s", "D", "^", "v", "P", "X"]
+    colours = [OKABE_ITO[k] for k in ("blue", "green", "orange", "purple", "sky", "black", "yellow")]
+    fig, ax = new_figure(width, 0.42 * len(lanes) + 1.25)
+    for i, lane in enumerate(lanes):
+        ax.axhline(i, color="#dddddd", linewidth=0.8, zorder=0)
+        sub = ev[(ev["lane"].astype(str) == lane) & ~ev["highlight"].astype(bool)]
+        ax.plot(sub["date"], [i] * len(sub), marker=shapes[i], color=colours[i], markersize=7, linestyle="none", markeredgecolor="white")
+    for r in ev[ev["highlight"].astype(bool)].itertuples():
+        i = lanes.index(str(r.lane))
+        ax.plot([r.date], [i], marker="*", color=OKABE_ITO["vermillion"], markersize=15, markeredgecolor="black", linestyle="none", zorder=3)
+        label = getattr(r, "label", None)
+        ax.annotate(str(label) if isinstance(label, str) else r.date.strftime("%d %b %Y"), (r.date, i), xytext=(0, 10), textcoords="offset points", ha="center", fontsize=9.5, fontweight="bold")
+    ax.set_yticks(range(len(lanes)), lanes)
+    ax.set_ylim(len(lanes) - 0.5, -1.0)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    return fig

@@ -22,6 +22,7 @@ from pybtex.database import parse_string as parse_bibtex
 from . import validate as v
 from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
+from .peers import check_peers
 from .schema import field_names, resource
 
 __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "edition"]
@@ -224,6 +225,8 @@ def load_all(root: str | Path | None = None) -> Dataset:
         violations += v.check_bib_keys(tables["external_facts"], set(bibliography), files["external_facts"], rel(bib_path))
     if "sentences" in tables:
         violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"])
+    if "peers" in tables:
+        violations += check_peers(tables["peers"], files["peers"])
 
     if violations:
         raise ReportDataError(violations)

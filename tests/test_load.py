@@ -18,6 +18,7 @@ TABLE_ROWS = {
     "external_facts": 24,
     "claim_context": 21,
     "directive_evidence": 22,
+    "peers": 53,
 }
 
 

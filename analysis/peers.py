@@ -1,0 +1,273 @@
+"""The peers table: a coded sample of readouts of the same genre, its domain checks and its summaries.
+
+The checks take the typed table as the loader builds it (indexed by file line) and return
+:class:`~analysis.errors.Violation` objects; the summaries take the loaded table (plain index).
+Nothing here names a particular readout: the subject row is found by its ``is_subject`` flag,
+the person whose trips are counted is a parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from .errors import Violation
+
+__all__ = [
+    "SPECIFICITY_FLAGS",
+    "PURPOSE_LABELS",
+    "EVIDENCE_MAX_WORDS",
+    "check_peers",
+    "peers_of",
+    "subject_of",
+    "trips_out",
+    "trip_table",
+    "purpose_counts",
+    "learning_share",
+    "firm_description",
+    "directive_visibility",
+    "specificity_shares",
+    "trip_events",
+]
+
+#: The four marks of a specific directive, as columns of the table.
+SPECIFICITY_FLAGS: list[str] = ["has_quantity", "has_deadline", "has_budget", "has_unit"]
+
+#: Readable names of the purposes of a trip out.
+PURPOSE_LABELS: dict[str, str] = {
+    "investment_promotion": "Investment promotion",
+    "counterpart_cooperation": "Counterpart cooperation",
+    "study": "Study",
+    "event_attendance": "Event attendance",
+    "other": "Other",
+}
+
+#: Longest evidence fragment allowed, in words.
+EVIDENCE_MAX_WORDS = 8
+
+_SENTENCE = re.compile(r"^[\"“'‘]?[A-Z].*[.!?][\"”'’]?$", re.DOTALL)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _normal_url(url: str) -> str:
+    return re.sub(r"^https?://", "", url.strip()).rstrip("/").lower()
+
+
+def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
+    """Domain checks of the peers table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The typed table, indexed by the line of the CSV file.
+    file : str
+        Path used in messages.
+
+    Returns
+    -------
+    list of Violation
+        Counts and marks given for text that is not visible; a zero count on a truncated page;
+        marks missing where directives are counted; a purpose or trip outside a trip out;
+        evidence too long or a whole sentence; dates whose precision and basis disagree;
+        the same page twice (http/https or a trailing slash); more than one subject row.
+    """
+    out: list[Violation] = []
+    seen: dict[str, int] = {}
+    subjects: list[int] = []
+    for line, row in table.iterrows():
+        line = int(line)
+        count = row["directive_clauses_visible"]
+        truncated = row["visibility"] == "truncated"
+        if _missing(count) or count == 0:
+            for flag in SPECIFICITY_FLAGS:
+                if not _missing(row[flag]):
+                    why = "no directive passage is visible" if _missing(count) else "no directive clause is counted"
+                    out.append(Violation(file, line, flag, f"a specificity mark is given but {why}; leave it empty"))
+        else:
+            for flag in SPECIFICITY_FLAGS:
+                if _missing(row[flag]):
+                    out.append(Violation(file, line, flag, f"{int(count)} directive clause(s) are counted, so this mark must be true or false"))
+        if not _missing(count) and count == 0 and truncated:
+            out.append(
+                Violation(file, line, "directive_clauses_visible", "0 directives on a truncated page: the part not stored may hold them; leave the cell empty")
+            )
+        if row["genre"] == "delegation_out":
+            if _missing(row["purpose"]):
+                out.append(Violation(file, line, "purpose", "a trip out (genre delegation_out) needs a purpose"))
+            if _missing(row["trip_id"]):
+                out.append(Violation(file, line, "trip_id", "a trip out (genre delegation_out) needs a trip_id"))
+        else:
+            for column in ("purpose", "trip_id"):
+                if not _missing(row[column]):
+                    out.append(Violation(file, line, column, f"only trips out (genre delegation_out) have a {column}; this row's genre is {row['genre']!r}"))
+        evidence = row["evidence"]
+        if not _missing(evidence):
+            words = len(str(evidence).split())
+            if words > EVIDENCE_MAX_WORDS:
+                out.append(Violation(file, line, "evidence", f"the fragment has {words} words; at most {EVIDENCE_MAX_WORDS} are allowed"))
+            elif _SENTENCE.match(str(evidence).strip()):
+                out.append(Violation(file, line, "evidence", "the fragment is a whole sentence; keep a part of it only"))
+        precision, date = row["date_precision"], row["date"]
+        if row["date_basis"] == "stated" and precision != "day":
+            out.append(Violation(file, line, "date_precision", f"a stated date gives month and day, so its precision is 'day', not {precision!r}"))
+        if not _missing(date) and ((precision == "month" and date.day != 1) or (precision == "year" and (date.month, date.day) != (1, 1))):
+            out.append(Violation(file, line, "date", f"a date of precision {precision!r} is written as the first day of that {precision}"))
+        key = _normal_url(str(row["url"]))
+        if key in seen:
+            out.append(Violation(file, line, "url", f"the same page as line {seen[key]} (addresses differ only in http/https or a trailing slash)"))
+        else:
+            seen[key] = line
+        if row["is_subject"] is True:
+            subjects.append(line)
+    for line in subjects[1:]:
+        out.append(Violation(file, line, "is_subject", f"only one row can be the subject; line {subjects[0]} already is"))
+    return out
+
+
+def peers_of(peers: pd.DataFrame) -> pd.DataFrame:
+    """The sample without the subject row."""
+    return peers[~peers.is_subject.fillna(False).astype(bool)]
+
+
+def subject_of(peers: pd.DataFrame) -> pd.Series:
+    """The subject row.
+
+    Raises
+    ------
+    LookupError
+        If no row is flagged as the subject.
+    """
+    hit = peers[peers.is_subject.fillna(False).astype(bool)]
+    if hit.empty:
+        raise LookupError("the peers table has no row with is_subject = true")
+    return hit.iloc[0]
+
+
+def trips_out(peers: pd.DataFrame, person: str, start: str, end: str) -> pd.DataFrame:
+    """Readouts of trips out of the city in which ``person`` led or took part, dated within [start, end].
+
+    Parameters
+    ----------
+    peers : pandas.DataFrame
+        The loaded peers table.
+    person : str
+        A name as written in ``leader`` or ``other_leaders``.
+    start, end : str
+        ISO dates bounding the period (inclusive).
+    """
+    took_part = peers.leader.eq(person) | peers.other_leaders.fillna("").str.split("|").map(lambda names: person in names)
+    in_period = peers.date.between(pd.Timestamp(start), pd.Timestamp(end))
+    return peers[peers.genre.eq("delegation_out") & took_part & in_period].sort_values("date")
+
+
+def trip_table(trips: pd.DataFrame) -> pd.DataFrame:
+    """One row per trip: first date, destination(s), purposes, number of readouts, whether it includes the subject.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``trip_id``, ``start``, ``destination``, ``scope``, ``purposes``, ``readouts``,
+        ``learning`` (any readout framed as learning) and ``subject``.
+    """
+    rows = []
+    for trip, g in trips.groupby("trip_id", sort=False):
+        purposes = [PURPOSE_LABELS[p] for p in dict.fromkeys(g.purpose)]
+        rows.append(
+            {
+                "trip_id": trip,
+                "start": g.date.min(),
+                "destination": " / ".join(dict.fromkeys(g.destination)),
+                "scope": g.scope.iloc[0],
+                "purposes": ", ".join(purposes),
+                "readouts": len(g),
+                "learning": bool(g.frames_learning.fillna(False).any()),
+                "subject": bool(g.is_subject.fillna(False).any()),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("start").reset_index(drop=True)
+
+
+def purpose_counts(trips: pd.DataFrame) -> pd.Series:
+    """Number of readouts per purpose, in the order of PURPOSE_LABELS (zeros kept)."""
+    counts = trips.purpose.value_counts().reindex(list(PURPOSE_LABELS), fill_value=0)
+    counts.index = [PURPOSE_LABELS[p] for p in counts.index]
+    counts.name = "readouts"
+    return counts
+
+
+def learning_share(rows: pd.DataFrame) -> tuple[int, int]:
+    """(readouts framed as learning, readouts) among ``rows``."""
+    return int(rows.frames_learning.fillna(False).sum()), len(rows)
+
+
+def firm_description(peers: pd.DataFrame) -> pd.DataFrame:
+    """How firms are described: rows that give any firm figure or credential, subject first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``peer_id``, ``is_subject``, ``genre``, ``title_summary``, ``units_visited``,
+        ``firm_figures``, ``firm_credentials``.
+    """
+    cols = ["peer_id", "is_subject", "genre", "title_summary", "units_visited", "firm_figures", "firm_credentials"]
+    hit = peers[(peers.firm_figures > 0) | (peers.firm_credentials > 0)][cols]
+    return hit.sort_values(["is_subject", "firm_credentials", "firm_figures"], ascending=False).reset_index(drop=True)
+
+
+def directive_visibility(peers: pd.DataFrame) -> pd.DataFrame:
+    """Per genre: readouts, truncated pages, readouts with a visible directive passage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by genre; columns ``readouts``, ``truncated``, ``directives visible``.
+    """
+    visible = peers.directive_clauses_visible.fillna(0) > 0
+    out = pd.DataFrame(
+        {
+            "readouts": peers.groupby("genre").size(),
+            "truncated": peers.visibility.eq("truncated").groupby(peers.genre).sum(),
+            "directives visible": visible.groupby(peers.genre).sum(),
+        }
+    ).fillna(0)
+    order = ["delegation_out", "local_inspection", "hosting", "meeting", "other"]
+    return out.reindex([g for g in order if g in out.index]).astype(int)
+
+
+def specificity_shares(rows: pd.DataFrame) -> pd.Series:
+    """Among ``rows`` with a visible directive passage, how many set each mark of specificity.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by the flag names (``has_quantity`` ...), plus ``passages`` (the denominator).
+    """
+    with_directives = rows[rows.directive_clauses_visible.fillna(0) > 0]
+    counts = pd.Series({flag: int(with_directives[flag].fillna(False).sum()) for flag in SPECIFICITY_FLAGS})
+    counts["passages"] = len(with_directives)
+    return counts
+
+
+def trip_events(trips: pd.DataFrame) -> pd.DataFrame:
+    """The readouts of trips out as events for a strip chart, one per readout.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (datetime64; a date known only to the month is placed at mid-month),
+        ``lane`` (the readout's purpose), ``highlight`` (the subject row) and ``label`` (destination).
+    """
+    shift = pd.to_timedelta(trips.date_precision.eq("month").map({True: 14, False: 0}), unit="D")
+    return pd.DataFrame(
+        {
+            "date": (pd.to_datetime(trips.date) + shift).to_numpy(),
+            "lane": trips.purpose.map(PURPOSE_LABELS).astype(str).to_numpy(),
+            "highlight": trips.is_subject.fillna(False).astype(bool).to_numpy(),
+            "label": trips.destination.astype(str).to_numpy(),
+        }
+    )
