@@ -41,7 +41,7 @@ def bibtex(ref: dict) -> str:
     fields = {
         "author": "{" + names + "}",
         "title": "{" + ref["title"] + "}",
-        "type": "{Reproducible analytical report, edition " + ref["edition"] + "}",
+        "type": "{Reproducible analytical report}",
         "institution": "{" + names + "}",
         "year": "{" + str(ref["date"].year) + "}",
         "month": MONTHS[ref["date"].month - 1],
@@ -67,7 +67,7 @@ def render(ref: dict) -> str:
 {bibtex(ref)}
 ```
 
-Every page has a stable address under <{ref['url']}>: the address in your browser's bar, which is also the page's canonical link. Cite a chapter by that address and this edition. Text, figures and data: CC BY 4.0; code: MIT; the source article is not ours (see the reuse appendix).
+Every page has a stable address under <{ref['url']}>: the address in your browser's bar, which is also the page's canonical link. Cite a chapter by that address and this edition. Text, figures and data: CC BY 4.0; code: MIT; the source article is not ours (see {{doc}}`the reuse appendix <reuse>`).
 ::::
 """
 
