@@ -243,7 +243,7 @@ def test_pages_workflow_builds_in_a_debian_python_container_with_the_readme_comm
 
 # --- the built site -------------------------------------------------------------------------
 
-PLANTED_TITLE = "Entities <script>alert('title')</script>"
+PLANTED_TITLE = "Entities <script>alert(3)</script>"
 PLANTED_DESCRIPTION = "<img src=x onerror=alert(1)> {glue:text}`words` [click](javascript:alert(2)) *not emphasis*"
 
 
@@ -337,3 +337,11 @@ def test_pages_have_canonical_addresses_and_chapters_launch_in_jupyterlab(site):
 def test_reuse_page_shows_the_cite_box(site):
     reuse = (site["html"] / "chapters/reuse.html").read_text(encoding="utf-8")
     assert "How to cite this report" in reuse and "@techreport" in reuse and "2.0.0" in reuse
+
+
+def test_the_source_page_states_the_terms_of_the_article(ds):
+    from analysis.sourcemap import metadata_table
+
+    meta = metadata_table(ds)
+    terms = _flat(meta.loc[meta.field == "Copyright and terms", "value"].item())
+    assert all(t in terms for t in TERMS)
