@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import posixpath
 import zipfile
 from dataclasses import dataclass
@@ -169,9 +170,9 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
 def _datapackage_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
     package: DataPackage = env.app.report_data_package
-    for _, path in package.files:
-        env.note_dependency(str(path))
-    env.note_dependency(__file__)
+    for relpath, _ in package.files:  # re-read the page when the package changes
+        env.note_dependency(relpath)
+    env.note_dependency(os.path.relpath(__file__, env.srcdir))
     what = text.strip()
     if what == "zip":
         target = posixpath.relpath(f"{DOWNLOADS}/{package.filename}", posixpath.dirname(env.docname) or ".")

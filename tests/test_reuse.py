@@ -345,3 +345,19 @@ def test_the_source_page_states_the_terms_of_the_article(ds):
     meta = metadata_table(ds)
     terms = _flat(meta.loc[meta.field == "Copyright and terms", "value"].item())
     assert all(t in terms for t in TERMS)
+
+
+@pytest.mark.build
+def test_a_data_change_updates_the_zip_and_the_hash_shown(site):
+    """Runs last: it edits the built copy and rebuilds it incrementally, without --all."""
+    html, book = site["html"], site["book"]
+    before = (html / "chapters/reuse.html").read_text(encoding="utf-8")
+    glossary = book / "data/glossary.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("Networked devices and sensors", "Networked sensors and devices"), encoding="utf-8")
+    proc = build(book, "-W", "-n", "--keep-going")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    name = yaml.safe_load((book / "data/datapackage.yaml").read_text(encoding="utf-8"))["name"]
+    digest = hashlib.sha256((html / "downloads" / f"{name}.zip").read_bytes()).hexdigest()
+    after = (html / "chapters/reuse.html").read_text(encoding="utf-8")
+    assert digest in after and digest not in before
+    assert b"Networked sensors and devices" in (html / "downloads/data/glossary.csv").read_bytes()
