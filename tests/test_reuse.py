@@ -9,10 +9,11 @@ dictionary, and check the built site.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import html
 import importlib.resources
 import importlib.util
+import io
 import json
 import os
 import re
@@ -141,7 +142,7 @@ def test_data_package_lists_every_resource_of_the_descriptor_and_is_reproducible
     first = downloads.build_package(scratch)
     assert first.data == downloads.build_package(scratch).data
     descriptor = yaml.safe_load((scratch / "data/datapackage.yaml").read_text(encoding="utf-8"))
-    with zipfile.ZipFile(__import__("io").BytesIO(first.data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(first.data)) as archive:
         names = set(archive.namelist())
     prefix = f"{descriptor['name']}/"
     expected = {f"data/{r['path']}" for r in descriptor["resources"]} | {
@@ -183,9 +184,7 @@ def test_escaped_markdown_renders_as_the_literal_text(payload):
     rendered = MarkdownIt("commonmark").render(escape_markdown(payload))
     assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered and "<em>" not in rendered and "<h1" not in rendered
     text = re.sub(r"<[^>]+>", "", rendered).strip()
-    import html as _html
-
-    assert _html.unescape(text) == " ".join(payload.split())
+    assert html.unescape(text) == " ".join(payload.split())
 
 
 # --- the Binder launch ---------------------------------------------------------------------
