@@ -100,7 +100,7 @@ class _QuietFallbackWeight(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg = str(record.msg)
-        fallbacks = set(style_params()["font.sans-serif"][1:])
+        fallbacks = set(style_params()["font.family"][1:])
         return not (msg.startswith("findfont: Failed to find font weight") and len(record.args or ()) > 1 and record.args[1] in fallbacks)
 
 
@@ -124,7 +124,7 @@ def font_files() -> tuple[Path, ...]:
     """Files of the style's font families that are installed, in fallback order."""
     files = []
     with house_style():
-        for family in style_params()["font.sans-serif"]:
+        for family in style_params()["font.family"]:
             try:
                 files.append(Path(font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)))
             except ValueError:
@@ -157,7 +157,7 @@ def check_drawable(texts: Iterable[str]) -> None:
         if missing:
             problems.append(f"{t!r}: no font for {', '.join(repr(c) for c in missing)}")
     if problems:
-        families = ", ".join(style_params()["font.sans-serif"])
+        families = ", ".join(style_params()["font.family"])
         raise FigureTextError(
             "figure text has characters the house fonts cannot draw (fonts tried: "
             + families
