@@ -14,7 +14,11 @@ displays it: Jupyter receives two representations and nothing else,
 * ``text/plain``: ``<Figure 'timeline' data 1a2b3c4d>``, a digest of what the figure plots
   (the data of every line, marker, bar and collection, and every text). nbval compares
   ``text/plain``, so a data change that alters a figure fails the notebook tests until the
-  chapter is re-executed, even where the image itself is not compared.
+  chapter is re-executed, with a one-line diff that says which figure changed. (nbval skips
+  PNG and JPEG but not SVG, so it compares the deterministic SVG too.)
+
+No PNG is stored: the inline backend's PNG printer is switched off for this class only
+(:func:`_no_raster_in_ipython`). The same bundle is used by ``myst_nb.glue``.
 
 The ``mystnb`` cell metadata (``figure.caption``, ``figure.name``, ``image.alt``) turns the
 output into a numbered figure.
@@ -146,13 +150,32 @@ class ReportFigure(Figure):
         return f"<Figure {self.name!r} data {self.digest()}>"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        """SVG and the text digest: what Jupyter stores for the figure (also through myst-nb's ``glue``)."""
+        _no_raster_in_ipython()
         return {"image/svg+xml": self.to_svg(), "text/plain": repr(self)}
 
-    def _ipython_display_(self) -> None:
-        # Takes precedence over the PNG formatter that the inline backend registers for every Figure.
-        from IPython.display import display
 
-        display(self._repr_mimebundle_(), raw=True)
+def _no_raster_in_ipython() -> None:
+    """Stop IPython from adding a PNG (or JPEG, PDF) of a ReportFigure beside its SVG.
+
+    The inline backend registers a PNG printer for every matplotlib Figure; a printer that
+    returns None for :class:`ReportFigure` (and only it) leaves the SVG of the mime bundle alone.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always there with Jupyter
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    for mime in ("image/png", "image/jpeg", "application/pdf"):
+        formatter = shell.display_formatter.formatters.get(mime)
+        if formatter is not None and formatter.type_printers.get(ReportFigure) is not _nothing:
+            formatter.for_type(ReportFigure, _nothing)
+
+
+def _nothing(_obj: object) -> None:
+    return None
 
 
 def new_figure(name: str, height: float, width: float = BOOK_WIDTH_IN, **kwargs) -> ReportFigure:

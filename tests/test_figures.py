@@ -234,14 +234,20 @@ def test_display_bundle_is_deterministic_svg_and_text():
     assert f'width="{BOOK_WIDTH_IN * 72:g}pt"' in svg
 
 
-def test_ipython_display_sends_only_svg_and_text(monkeypatch):
-    import IPython.display
+def test_jupyter_gets_svg_and_text_only_even_with_the_inline_png_printer(monkeypatch):
+    import types
 
-    sent = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: sent.append((obj, raw)))
+    import IPython
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = DisplayFormatter()
+    formatter.formatters["image/png"].for_type(Figure, lambda f: b"PNG")  # what the inline backend registers
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(display_formatter=formatter))
     fig = figures.dot_chart(pd.Series({"a": 2}), "n")
-    fig._ipython_display_()
-    assert len(sent) == 1 and sent[0][1] is True and set(sent[0][0]) == {"image/svg+xml", "text/plain"}
+    data, _ = formatter.format(fig)
+    assert set(data) == {"image/svg+xml", "text/plain"} and data["text/plain"] == repr(fig)
+    other, _ = formatter.format(Figure())
+    assert "image/png" in other  # other figures are left alone
 
 
 # --- the check can fail -----------------------------------------------------------------------------
@@ -261,6 +267,12 @@ def test_check_finds_overlapping_texts():
     problems = check_figure(fig)
     assert "overlap" in _kinds(problems)
     assert any("first label here" in p.message and "second label here" in p.message for p in problems)
+
+
+def test_check_finds_overlapping_annotations_and_tick_labels():
+    fig, ax = _plain()
+    ax.annotate("annotation over the ticks", (0.5, 0), xytext=(0, -8), textcoords="offset points", ha="center", va="top")
+    assert any(p.kind == "overlap" and "annotation over the ticks" in p.message for p in check_figure(fig))
 
 
 def test_check_finds_clipped_text():
