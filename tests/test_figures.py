@@ -351,3 +351,43 @@ def test_chapter_figures_have_caption_name_alt_and_are_cited():
 
 def test_chapter_scan_finds_figures():
     assert _chapter_figures(), "no figure cells found: the scan above would pass vacuously"
+
+
+# --- end to end: a data change that alters a figure fails nbval ------------------------------------
+def test_nbval_fails_when_the_data_behind_a_stored_figure_changes(tmp_path):
+    """Execute a notebook that draws a figure from a CSV and store it; change the CSV: nbval fails.
+
+    nbval compares the deterministic SVG (it skips only PNG and JPEG) and the text digest; the
+    digest is what names the figure in a diff, so the test also checks that it changed.
+    """
+    import subprocess
+    import sys
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    def execute() -> nbformat.NotebookNode:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.cells = [nbformat.v4.new_code_cell("import pandas as pd\nfrom analysis import figures\nfig = figures.dot_chart(pd.read_csv('counts.csv').set_index('category')['n'], 'items')\nfig")]
+        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+        return nb
+
+    def nbval() -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider", "-q", "chapter.ipynb"]
+        return subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    (tmp_path / "counts.csv").write_text("category,n\nfirst,2\nsecond,1\n", encoding="utf-8")
+    stored = execute()
+    (out,) = stored.cells[0].outputs
+    assert set(out["data"]) == {"image/svg+xml", "text/plain"}
+    nbformat.write(stored, tmp_path / "chapter.ipynb")
+    same = nbval()
+    assert same.returncode == 0, same.stdout[-2000:]
+
+    (tmp_path / "counts.csv").write_text("category,n\nfirst,3\nsecond,1\n", encoding="utf-8")
+    changed = nbval()
+    assert changed.returncode != 0 and "Cell outputs differ" in changed.stdout, changed.stdout[-2000:]
+    (new,) = execute().cells[0].outputs
+    assert new["data"]["text/plain"] != out["data"]["text/plain"]
+    assert new["data"]["text/plain"].startswith("<Figure 'dot_chart' data ")
