@@ -142,6 +142,12 @@ def check_figure(fig: Figure, min_pt: float = MIN_FONT_PT, book_width_in: float 
     """
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
+    # Measure in the figure's own drawing context (the house style for a ReportFigure).
+    with getattr(fig, "drawing_context", contextlib.nullcontext)():
+        return _check(fig, min_pt, book_width_in)
+
+
+def _check(fig: Figure, min_pt: float, book_width_in: float) -> list[Problem]:
     with _recording_texts() as drawn:
         fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

@@ -49,15 +49,57 @@ def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
         raise FigureInputError(f"{what}: missing column(s) {', '.join(repr(c) for c in missing)}; has {', '.join(map(repr, df.columns))}")
 
 
+def _limit(texts, limit: int, what: str) -> None:
+    """Refuse texts longer than ``limit`` characters: they would not fit their row and would overlap."""
+    long = [str(t) for t in texts if isinstance(t, str) and len(t) > limit]
+    if long:
+        shown = "; ".join(repr(t[:40] + "...") for t in long[:5])
+        raise FigureInputError(f"{what} longer than {limit} characters cannot be drawn without overlapping: {shown}")
+
+
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=True)) or str(text)
 
 
-def _side(frac: float, offset: float = 6.0) -> dict[str, object]:
-    """Annotation keywords that put a label right of a point in the left part of the axis, left of it otherwise."""
-    if frac <= 0.55:
-        return {"xytext": (offset, 0), "ha": "left"}
-    return {"xytext": (-offset, 0), "ha": "right"}
+def _beside(ax, text: str, a: float, b: float, y: float, offset: float = 6.0) -> tuple:
+    """A label for the mark spanning ``a`` to ``b`` (data x) on row ``y``; placed by :func:`_place_beside`."""
+    ann = ax.annotate(text, (b, y), xytext=(offset, 0), textcoords="offset points", ha="left", va="center", fontsize=9.5)
+    ann.set_in_layout(False)  # placed on the canvas by measurement, not by squeezing the axes
+    return (ann, a, b, y, offset)
+
+
+def _place_beside(fig: ReportFigure, items: list[tuple]) -> None:
+    """Put each label right of its mark if it fits on the canvas, else left of it; if neither fits, on the
+    side with more room, moved back onto the canvas (over its own row only: one label per row)."""
+    if not items:
+        return
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    lo, hi, pt = fig.bbox.x0 + 3, fig.bbox.x1 - 3, fig.dpi / 72
+    for ann, a, b, y, off in items:
+        width = ann.get_window_extent(renderer).width
+        pa, pb = ann.axes.transData.transform((a, y))[0], ann.axes.transData.transform((b, y))[0]
+        right, left = hi - (pb + off * pt), (pa - off * pt) - lo
+        if width <= right or (width > left and right >= left):
+            ann.xy, ann.xyann = (b, y), (off + min(0.0, right - width) / pt, 0)
+            ann.set_horizontalalignment("left")
+        else:
+            ann.xy, ann.xyann = (a, y), (-off - min(0.0, left - width) / pt, 0)
+            ann.set_horizontalalignment("right")
+
+
+def _keep_on_canvas(fig: ReportFigure, anns: list) -> None:
+    """Move labels sideways, where needed, so that they stay on the canvas."""
+    if not anns:
+        return
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    lo, hi, pt = fig.bbox.x0 + 3, fig.bbox.x1 - 3, fig.dpi / 72
+    for ann in anns:
+        box = ann.get_window_extent(renderer)
+        shift = (lo - box.x0) if box.x0 < lo else (hi - box.x1 if box.x1 > hi else 0.0)
+        dx, dy = ann.xyann
+        ann.xyann = (dx + shift / pt, dy)
 
 
 def _day(ts: pd.Timestamp) -> float:
@@ -115,6 +157,7 @@ def timeline(
     unknown = sorted(set(ev.kind) - set(KIND_LOOK))
     if unknown:
         raise FigureInputError(f"timeline: unknown kind(s) {unknown}; expected one of {sorted(KIND_LOOK)}")
+    _limit(ev.label, 60, "timeline: labels")
     undated = ev.date_start.isna()
     omitted = ev.loc[undated, ["label"]].assign(reason="no start date")
     ev = ev[~undated].copy()
@@ -141,9 +184,9 @@ def timeline(
             ax, axz = fig.subplots(2, 1, height_ratios=[height_over, height_zoom])
         else:
             ax, axz = fig.subplots(1, 1), None
-        _timeline_overview(ax, over, zoom)
+        labels = _timeline_overview(ax, over, zoom)
         if axz is not None:
-            _timeline_zoom(axz, zoom, w0, w1)
+            labels += _timeline_zoom(axz, zoom, w0, w1)
         kinds = [k for k in KIND_LOOK if k in set(ev.kind)]
         handles = [
             (
@@ -160,6 +203,7 @@ def timeline(
             handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
             handlelength=3.2,
         )
+        _place_beside(fig, labels)
     fig.omitted = omitted.reset_index(drop=True)
     return fig.finish()
 
@@ -168,7 +212,7 @@ def _fill(kind: str) -> str:
     return "white" if KIND_LOOK[kind]["hatch"] else KIND_COLOURS[kind]
 
 
-def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> None:
+def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> list[tuple]:
     rows: list[dict[str, object]] = [
         {
             "start": r.date_start,
@@ -189,6 +233,7 @@ def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> None:
     x0, x1 = lo - pad, hi + pad
     ax.set_xlim(_day(x0), _day(x1))
     span = _day(x1) - _day(x0)
+    labels = []
     for i, r in enumerate(rows):
         a, b = _day(r["start"]), _day(r["last"] + pd.Timedelta(days=1))
         mid = (a + b) / 2
@@ -201,9 +246,7 @@ def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> None:
                 ax.add_patch(Rectangle((a, i - 0.2), b - a, 0.4, facecolor=_fill(r["kind"]), edgecolor=colour, hatch=KIND_LOOK[r["kind"]]["hatch"], linewidth=1))
             else:
                     ax.plot([mid], [i], marker=KIND_LOOK[r["kind"]]["marker"], color=colour, markersize=6.5, linestyle="none")
-        side = _side((mid - _day(x0)) / span)
-        edge = b if side["ha"] == "left" else a
-        ax.annotate(_wrap(r["text"], 60), (edge, i), textcoords="offset points", va="center", fontsize=9.5, **side)
+        labels.append(_beside(ax, r["text"], a, b, i))
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
@@ -211,21 +254,20 @@ def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> None:
     ax.xaxis.set_major_locator(mdates.YearLocator(base=5 if years > 15 else (2 if years > 6 else 1)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_title(f"Every dated event, {lo.year} to {hi.year}")
+    return labels
 
 
-def _timeline_zoom(ax, zoom: pd.DataFrame, w0: pd.Timestamp, w1: pd.Timestamp) -> None:
+def _timeline_zoom(ax, zoom: pd.DataFrame, w0: pd.Timestamp, w1: pd.Timestamp) -> list[tuple]:
     ax.set_xlim(_day(w0), _day(w1 + pd.Timedelta(days=1)))
-    span = _day(w1 + pd.Timedelta(days=1)) - _day(w0)
+    labels = []
     one_year = w0.year == w1.year
     for i, r in enumerate(zoom.itertuples()):
         a = _day(max(r.date_start, w0))
         b = _day(min(r.last, w1) + pd.Timedelta(days=1))
         colour = KIND_COLOURS[r.kind]
         ax.add_patch(Rectangle((a, i - 0.27), b - a, 0.54, facecolor=_fill(r.kind), edgecolor=colour, hatch=KIND_LOOK[r.kind]["hatch"], linewidth=1.2))
-        side = _side(((a + b) / 2 - _day(w0)) / span, offset=5)
-        edge = b if side["ha"] == "left" else a
         text = f"{r.label}, {plain_dates(r.date_start, r.date_end, r.precision, year=not one_year)}"
-        ax.annotate(_wrap(text, 50), (edge, i), textcoords="offset points", va="center", fontsize=9.5, **side)
+        labels.append(_beside(ax, text, a, b, i, offset=5))
     ax.set_ylim(len(zoom) - 0.4, -0.6)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
@@ -235,6 +277,7 @@ def _timeline_zoom(ax, zoom: pd.DataFrame, w0: pd.Timestamp, w1: pd.Timestamp) -
     ax.set_axisbelow(True)
     when = f"{w0:%B} to {w1:%B %Y}" if one_year else f"{w0:%B %Y} to {w1:%B %Y}"
     ax.set_title(f"Enlarged: {when}")
+    return labels
 
 
 # --- dot chart -------------------------------------------------------------------------------
@@ -266,6 +309,7 @@ def dot_chart(
     if bad:
         raise FigureInputError(f"dot_chart: counts must be whole numbers of zero or more; not for {', '.join(bad)}")
     values = values.astype(int)
+    _limit([str(k) for k in values.index], 68, "dot_chart: category names")
     n = len(values)
     fig = new_figure(name, 0.34 * n + 0.85, width)
     with house_style():
@@ -317,6 +361,8 @@ def event_strip(
         raise FigureInputError(f"event_strip: column 'highlight' must be bool, is {ev['highlight'].dtype}")
     if "label" not in ev:
         ev["label"] = None
+    _limit(ev["lane"].astype(str), 56, "event_strip: lane names")
+    _limit(ev["label"], 80, "event_strip: labels")
     undated = ev["date"].isna()
     omitted = ev.loc[undated, ["lane"]].assign(reason="no date")
     ev = ev[~undated]
@@ -342,13 +388,14 @@ def event_strip(
             ax.axhline(i, color=NEUTRALS["light grey"], linewidth=0.8, zorder=0)
             if len(sub):
                 ax.plot([_day(d) for d in sub["date"]], [i] * len(sub), marker=MARKERS[i], color=LANE_COLOURS[i % len(LANE_COLOURS)], markersize=7, linestyle="none", markeredgecolor="white", markeredgewidth=0.5, alpha=0.9)
+        notes = []
         for r in ev[ev["highlight"]].itertuples():
             x, i = _day(r.date), row[str(r.lane)]
             ax.plot([x], [i], marker=_HIGHLIGHT["marker"], color=_HIGHLIGHT["color"], markersize=_HIGHLIGHT["size"], markeredgecolor="black", markeredgewidth=0.7, linestyle="none", zorder=3)
             text = r.label if isinstance(r.label, str) and r.label.strip() else plain_dates(pd.Timestamp(r.date))
-            frac = (x - x0) / (x1 - x0)
-            ha = "left" if frac < 0.25 else ("right" if frac > 0.75 else "center")
-            ax.annotate(_wrap(text, 40), (x, i), xytext=(0, 10), textcoords="offset points", ha=ha, va="bottom", fontsize=9.5, fontweight="bold")
+            ann = ax.annotate(_wrap(text, 40), (x, i), xytext=(0, 10), textcoords="offset points", ha="center", va="bottom", fontsize=9.5, fontweight="bold")
+            ann.set_in_layout(False)
+            notes.append(ann)
         ax.set_yticks(range(len(lanes)), [_wrap(lane, 28) for lane in lanes])
         top_label = bool(ev.loc[ev["highlight"], "lane"].astype(str).map(row).eq(0).any())
         ax.set_ylim(len(lanes) - 0.5, -1.0 if top_label else -0.5)
@@ -356,5 +403,6 @@ def event_strip(
         ax.spines["left"].set_visible(False)
         ticks = month_ticks(lo - pad, hi + pad)
         ax.set_xticks([_day(t) for t in ticks], [f"{t:%b}\n{t.year}" if (k == 0 or t.month == 1) else f"{t:%b}" for k, t in enumerate(ticks)])
+        _keep_on_canvas(fig, notes)
     fig.omitted = omitted.reset_index(drop=True)
     return fig.finish()

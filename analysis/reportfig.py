@@ -82,6 +82,9 @@ class ReportFigure(Figure):
         self.omitted = None
         FigureCanvasAgg(self)
 
+    #: Context every drawing and measurement of the figure happens in (used by :mod:`analysis.figcheck`).
+    drawing_context = staticmethod(house_style)
+
     # --- drawing --------------------------------------------------------------
     def draw(self, renderer) -> None:
         """Draw in the house style (ticks and layout are computed at draw time)."""

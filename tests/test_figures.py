@@ -130,6 +130,20 @@ def test_timeline_records_what_it_leaves_out():
     assert fig.omitted.label.tolist() == ["Undated"] and fig.omitted.reason.tolist() == ["no start date"]
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: figures.timeline(_synthetic_events().assign(label="x" * 61)),
+        lambda: figures.dot_chart(pd.Series({"y" * 69: 1}), "n"),
+        lambda: figures.event_strip(_synthetic_strip().assign(lane="z" * 57)),
+        lambda: figures.event_strip(_synthetic_strip().assign(label="w" * 81)),
+    ],
+)
+def test_overlong_text_is_refused(call):
+    with pytest.raises(FigureInputError, match="longer than"):
+        call()
+
+
 def test_timeline_focus_window(ds):
     w0, w1 = timeline.focus_window(ds)
     v0, v1 = timeline.visit_window(ds)
