@@ -387,7 +387,7 @@ def event_strip(
             sub = ev[(ev["lane"].astype(str) == lane) & ~ev["highlight"]]
             ax.axhline(i, color=NEUTRALS["light grey"], linewidth=0.8, zorder=0)
             if len(sub):
-                ax.plot([_day(d) for d in sub["date"]], [i] * len(sub), marker=MARKERS[i], color=LANE_COLOURS[i % len(LANE_COLOURS)], markersize=7, linestyle="none", markeredgecolor="white", markeredgewidth=0.5, alpha=0.9)
+                ax.plot([_day(d) for d in sub["date"]], [i] * len(sub), marker=MARKERS[i], color=LANE_COLOURS[i % len(LANE_COLOURS)], markersize=7, linestyle="none", markeredgecolor="white", markeredgewidth=0.5)
         notes = []
         for r in ev[ev["highlight"]].itertuples():
             x, i = _day(r.date), row[str(r.lane)]
