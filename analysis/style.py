@@ -1,17 +1,50 @@
-"""The house style of every figure: one colour-blind-safe palette, set once.
+"""The house style of every figure: a packaged style sheet, a palette and the fonts it relies on.
 
-Colours are the Okabe-Ito palette (Okabe and Ito, 2008), distinguishable under the
-common forms of colour blindness. Categories that matter to the argument are also
-told apart by marker or hatch, never by colour alone. Figures have a white
-background so that they stay legible when the site is read in dark mode.
+The style sheet ``report.mplstyle`` (shipped with the package) holds every setting. It is
+applied only inside :func:`house_style`, a ``matplotlib.style.context``: importing this
+module or drawing a figure never changes matplotlib's global settings.
+
+Colours are the Okabe-Ito palette (Okabe and Ito, 2008), distinguishable under the common
+forms of colour blindness; greys are allowed for guides and context. Categories that matter
+to the argument are also told apart by marker, hatch or a text label, never by colour alone.
+
+Text is never parsed as mathtext (``text.parse_math: False``), so "$5m to $6m" draws as
+written. Fonts fall back from DejaVu Sans (bundled with matplotlib) to WenQuanYi Zen Hei
+(Debian ``fonts-wqy-zenhei``, installed by ``tools/setup.sh``) for Chinese characters;
+:func:`undrawable` names any character no installed font of the style can draw, and the
+figure functions refuse such text with :class:`FigureTextError` instead of drawing boxes.
 """
 
 from __future__ import annotations
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
+import contextlib
+import logging
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
 
-__all__ = ["OKABE_ITO", "SIDE_COLOURS", "SIDE_LABELS", "SIDE_MARKERS", "KIND_COLOURS", "use_house_style", "new_figure"]
+import matplotlib as mpl
+import matplotlib.style
+from matplotlib import font_manager, ft2font
+
+__all__ = [
+    "STYLE_SHEET",
+    "OKABE_ITO",
+    "NEUTRALS",
+    "MARKERS",
+    "KIND_COLOURS",
+    "BOOK_WIDTH_IN",
+    "MIN_FONT_PT",
+    "FigureTextError",
+    "house_style",
+    "style_params",
+    "font_files",
+    "undrawable",
+    "check_drawable",
+]
+
+#: The packaged style sheet (``analysis/report.mplstyle``).
+STYLE_SHEET: Path = Path(__file__).with_name("report.mplstyle")
 
 OKABE_ITO: dict[str, str] = {
     "orange": "#E69F00",
@@ -22,60 +55,112 @@ OKABE_ITO: dict[str, str] = {
     "vermillion": "#D55E00",
     "purple": "#CC79A7",
     "black": "#000000",
-    "grey": "#8C8C8C",
 }
 
-SIDE_COLOURS: dict[str, str] = {
-    "dalian_delegation": OKABE_ITO["blue"],
-    "tianjin_host": OKABE_ITO["orange"],
-    "national": OKABE_ITO["green"],
-    "none": OKABE_ITO["grey"],
-}
-SIDE_LABELS: dict[str, str] = {
-    "dalian_delegation": "Dalian delegation",
-    "tianjin_host": "Host in Tianjin",
-    "national": "National level",
-    "none": "Neither side",
-}
-SIDE_MARKERS: dict[str, str] = {"dalian_delegation": "o", "tianjin_host": "s", "national": "D", "none": "^"}
+#: Greys for guides, context and text (any colour with equal red, green and blue also counts as neutral).
+NEUTRALS: dict[str, str] = {"white": "#FFFFFF", "grey": "#8C8C8C", "dark grey": "#595959", "light grey": "#D9D9D9"}
 
-#: Colours for the article / outside / inference distinction used throughout the book.
+#: Marker shapes in the order categories receive them: filled shapes that stay distinct when small.
+MARKERS: tuple[str, ...] = ("o", "s", "D", "^", "v", "P", "X", "h", "<", ">")
+
+#: Colours for the outside-fact / inference distinction used throughout the book.
 KIND_COLOURS: dict[str, str] = {
     "article": OKABE_ITO["blue"],
     "fact": OKABE_ITO["orange"],
     "inference": OKABE_ITO["purple"],
-    "gap": OKABE_ITO["grey"],
+    "gap": NEUTRALS["grey"],
 }
 
+#: Width in inches at which the book shows a figure: 7 in is 672 CSS pixels, which fits the
+#: text column of the book's theme (688 px at a 1280 px wide window, 790 px at 1440 px and
+#: wider) without scaling, so font sizes in points are the sizes a reader sees on a desktop.
+BOOK_WIDTH_IN: float = 7.0
 
-def use_house_style() -> None:
-    """Apply the house style to matplotlib (idempotent)."""
-    mpl.rcParams.update(
-        {
-            "figure.dpi": 100,
-            "savefig.dpi": 100,
-            "figure.facecolor": "white",
-            "axes.facecolor": "white",
-            "savefig.facecolor": "white",
-            "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]),
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.titlesize": 12,
-            "axes.titleweight": "bold",
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-            "legend.fontsize": 9,
-            "legend.frameon": False,
-            "font.family": "DejaVu Sans",
-            "svg.hashsalt": "report",
-            "path.simplify": True,
-        }
-    )
+#: Smallest font size allowed at the book's rendered width, in points.
+MIN_FONT_PT: float = 9.0
 
 
-def new_figure(width: float = 7.0, height: float = 3.5) -> tuple[plt.Figure, plt.Axes]:
-    """A figure and axes in the house style, sized in inches."""
-    use_house_style()
-    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
-    return fig, ax
+class FigureTextError(ValueError):
+    """Text given to a figure cannot be drawn faithfully (a character no installed font has)."""
+
+
+@cache
+def style_params() -> dict[str, object]:
+    """The settings of the style sheet, as a dictionary (read once)."""
+    return dict(mpl.rc_params_from_file(STYLE_SHEET, use_default_template=False))
+
+
+class _QuietFallbackWeight(logging.Filter):
+    """Drop matplotlib's notice that the CJK fallback font has no 'normal' weight.
+
+    WenQuanYi Zen Hei comes in one weight (500); matplotlib logs a warning the first time it
+    looks the font up for normal-weight text, which would reach the page as stderr. The font
+    is the right one, so this one message is dropped while a figure is drawn.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = str(record.msg)
+        fallbacks = set(style_params()["font.family"][1:])
+        return not (msg.startswith("findfont: Failed to find font weight") and len(record.args or ()) > 1 and record.args[1] in fallbacks)
+
+
+_FILTER = _QuietFallbackWeight()
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Context in which figures are built and drawn in the house style; restores everything after."""
+    logger = logging.getLogger("matplotlib.font_manager")
+    logger.addFilter(_FILTER)
+    try:
+        with matplotlib.style.context(STYLE_SHEET):
+            yield
+    finally:
+        logger.removeFilter(_FILTER)
+
+
+@cache
+def font_files() -> tuple[Path, ...]:
+    """Files of the style's font families that are installed, in fallback order."""
+    files = []
+    with house_style():
+        for family in style_params()["font.family"]:
+            try:
+                files.append(Path(font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)))
+            except ValueError:
+                continue
+    return tuple(files)
+
+
+@cache
+def _charmap(path: Path) -> frozenset[int]:
+    return frozenset(ft2font.FT2Font(str(path)).get_charmap())
+
+
+def undrawable(text: str) -> list[str]:
+    """Characters of ``text`` that none of the style's installed fonts can draw (whitespace ignored)."""
+    maps = [_charmap(p) for p in font_files()]
+    missing = []
+    for ch in dict.fromkeys(text):
+        if ch.isspace() or not ch.isprintable():
+            continue
+        if not any(ord(ch) in m for m in maps):
+            missing.append(ch)
+    return missing
+
+
+def check_drawable(texts: Iterable[str]) -> None:
+    """Raise :class:`FigureTextError` naming every text that has characters no installed font can draw."""
+    problems = []
+    for t in texts:
+        missing = undrawable(t)
+        if missing:
+            problems.append(f"{t!r}: no font for {', '.join(repr(c) for c in missing)}")
+    if problems:
+        families = ", ".join(style_params()["font.family"])
+        raise FigureTextError(
+            "figure text has characters the house fonts cannot draw (fonts tried: "
+            + families
+            + "; tools/setup.sh installs fonts-wqy-zenhei for Chinese):\n  - "
+            + "\n  - ".join(problems)
+        )

@@ -1,4 +1,4 @@
-"""The setting of the visit in time: the events of the outside context and the inferred visit window."""
+"""The setting of the visit in time: the dated outside facts, the inferred visit window, and dates in words."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pandas as pd
 
 from .load import Dataset
 
-__all__ = ["timeline_events", "visit_window", "date_phrases"]
+__all__ = ["timeline_events", "visit_window", "focus_window", "period_end", "plain_dates", "date_phrases"]
 
 
 def visit_window(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -15,28 +15,79 @@ def visit_window(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(w["earliest"]), pd.Timestamp(w["latest"])
 
 
-def timeline_events(ds: Dataset, since: str | None = None) -> pd.DataFrame:
-    """Dated outside facts as timeline events: ``fact_id``, ``label``, ``date_start``, ``date_end``, ``kind``, ``precision``.
+def focus_window(ds: Dataset, months: int = 1) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The inferred visit window widened to whole months, plus ``months`` on each side.
+
+    For a visit between 17 and 20 September 2018 and ``months=1``: 1 August to 31 October 2018.
+    This is the range the timeline's lower panel enlarges.
+    """
+    start, end = visit_window(ds)
+    first = (start - pd.DateOffset(months=months)).to_period("M").start_time
+    last = (end + pd.DateOffset(months=months)).to_period("M").end_time.normalize()
+    return first, last
+
+
+def period_end(start: pd.Timestamp, end: pd.Timestamp | None, precision: str) -> pd.Timestamp:
+    """Last day an event can cover: ``end`` if given, else the end of the day, month or year of ``start``."""
+    if end is not None and pd.notna(end):
+        return pd.Timestamp(end)
+    if precision == "year":
+        return start.to_period("Y").end_time.normalize()
+    if precision == "month":
+        return start.to_period("M").end_time.normalize()
+    return pd.Timestamp(start)
+
+
+def plain_dates(start: pd.Timestamp, end: pd.Timestamp | None = None, precision: str = "day", year: bool = True) -> str:
+    """A date or a range of dates in words, at the precision known: "1988", "Dec 2014", "18–20 Sep 2018".
 
     Parameters
     ----------
-    since : str, optional
-        Keep only events starting on or after this ISO date.
+    start, end : Timestamp
+        First and (optional) last day.
+    precision : {"day", "month", "year"}
+        How much of ``start`` is known.
+    year : bool
+        Whether to write the year (False inside a panel whose title gives it).
+    """
+    y = f" {start.year}" if year else ""
+    if precision == "year":
+        return f"{start.year}"
+    if precision == "month":
+        return f"{start:%b}{y}"
+    if end is None or pd.isna(end) or end == start:
+        return f"{start.day} {start:%b}{y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b}{y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b}{y}"
+    return f"{start.day} {start:%b} {start.year} – {end.day} {end:%b} {end.year}"
+
+
+def timeline_events(ds: Dataset) -> pd.DataFrame:
+    """Every dated outside fact as a timeline event, in date order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``fact_id``, ``label`` (the fact's timeline label, in plain words), ``date_start``,
+        ``date_end`` (NaT for a single day, month or year), ``kind`` (``fact`` or ``inference``),
+        ``precision`` (``day``, ``month`` or ``year``) and ``when`` (the dates in words, e.g. "Dec 2014").
+        Undated facts are not events; nothing dated is left out.
     """
     x = ds.external_facts[ds.external_facts.date_start.notna()]
     ev = pd.DataFrame(
         {
             "fact_id": x.fact_id,
-            "label": x.timeline_label + x.date_precision.map({"year": " (year)", "month": " (month)", "day": ""}),
+            "label": x.timeline_label,
             "date_start": x.date_start,
             "date_end": x.date_end,
             "kind": x.kind,
             "precision": x.date_precision,
         }
     )
-    if since:
-        ev = ev[ev.date_start >= pd.Timestamp(since)]
-    return ev.sort_values("date_start").reset_index(drop=True)
+    ev["when"] = [plain_dates(r.date_start, r.date_end, r.precision) for r in ev.itertuples()]
+    return ev.sort_values(["date_start", "fact_id"]).reset_index(drop=True)
 
 
 def date_phrases(ds: Dataset) -> dict[str, str]:
