@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .load import Dataset
+from .roles import setting_event
 
-__all__ = ["timeline_events", "visit_window", "focus_window", "period_end", "plain_dates", "date_phrases"]
+__all__ = ["timeline_events", "visit_window", "focus_window", "period_end", "plain_dates", "setting_event_dates", "date_phrases"]
 
 
 def visit_window(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -99,10 +100,27 @@ def date_phrases(ds: Dataset) -> dict[str, str]:
         ``visit_from`` ("17"), ``visit_to`` ("20 September 2018"), ``davos_from``, ``davos_to``.
     """
     start, end = visit_window(ds)
-    davos = ds.row("external_facts", "X01")
+    davos = setting_event_dates(ds)
     return {
         "visit_from": f"{start.day}",
         "visit_to": f"{end.day} {end:%B %Y}",
         "davos_from": f"{davos.date_start.day}",
         "davos_to": f"{davos.date_end.day} {davos.date_end:%B %Y}",
     }
+
+
+def setting_event_dates(ds: Dataset) -> pd.Series:
+    """The dated outside fact that spans the setting event (``entities.visit_role == "setting_event"``).
+
+    Raises
+    ------
+    ValueError
+        If no entity is the setting event, or no fact about it has a start and an end date.
+    """
+    event = setting_event(ds)
+    facts = ds.external_facts
+    about = facts.entity_ids.fillna("").str.split("|").map(lambda ids: event in ids)
+    dated = facts[about & (facts.kind == "fact") & facts.date_start.notna() & facts.date_end.notna()]
+    if event is None or dated.empty:
+        raise ValueError(f"no dated outside fact spans the setting event ({event or 'none marked in entities.csv'})")
+    return dated.assign(span=dated.date_end - dated.date_start).sort_values("span").iloc[-1]

@@ -1,5 +1,6 @@
 """The analysis rules, each tested on a synthetic visit whose answers are known by construction."""
 
+import pandas as pd
 import pytest
 
 from analysis import compare, directives, language, ledger, overview, profiles, roles
@@ -78,3 +79,24 @@ def test_key_figures_are_generic(mini):
     assert k["claims_enterprises"] == 3 and k["claims_zone_evaluative"] == 1
     assert k["directives_linked"] == 1 and k["directives_unlinked"] == 1
     assert k["factual_words_visit"] == 5
+
+
+def test_setting_event_dates_come_from_the_role_not_an_id():
+    from analysis import timeline
+
+    ds = mini_dataset()
+    assert roles.setting_event(ds) is None
+    with pytest.raises(ValueError, match="setting event"):
+        timeline.setting_event_dates(ds)
+    ent = ds.tables["entities"]
+    ds.tables["entities"] = pd.concat([ent, pd.DataFrame([{"entity_id": "fair", "visit_role": "setting_event", "start": 0}])], ignore_index=True)
+    ds.tables["external_facts"] = pd.DataFrame(
+        {
+            "fact_id": ["F8", "F9"],
+            "entity_ids": ["fair", "fair|firm_f"],
+            "kind": ["fact", "fact"],
+            "date_start": pd.to_datetime(["2020-05-02", "2020-05-01"]),
+            "date_end": pd.to_datetime([None, "2020-05-03"]),
+        }
+    )
+    assert timeline.setting_event_dates(ds).fact_id == "F9"
