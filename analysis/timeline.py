@@ -118,9 +118,11 @@ def setting_event_dates(ds: Dataset) -> pd.Series:
         If no entity is the setting event, or no fact about it has a start and an end date.
     """
     event = setting_event(ds)
+    if event is None:
+        raise ValueError("no setting event is marked in entities.csv (visit_role 'setting_event')")
     facts = ds.external_facts
     about = facts.entity_ids.fillna("").str.split("|").map(lambda ids: event in ids)
     dated = facts[about & (facts.kind == "fact") & facts.date_start.notna() & facts.date_end.notna()]
-    if event is None or dated.empty:
-        raise ValueError(f"no dated outside fact spans the setting event ({event or 'none marked in entities.csv'})")
+    if dated.empty:
+        raise ValueError(f"no dated outside fact spans the setting event '{event}'")
     return dated.assign(span=dated.date_end - dated.date_start).sort_values("span").iloc[-1]
