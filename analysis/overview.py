@@ -11,6 +11,7 @@ from .directives import specificity
 from .language import register_balance
 from .ledger import grade_counts
 from .load import Dataset
+from .schema import foreign_keys
 
 __all__ = ["table_summary", "checks_table", "key_figures"]
 
@@ -21,7 +22,7 @@ def table_summary(ds: Dataset) -> pd.DataFrame:
     for res in ds.package["resources"]:
         t = ds.tables[res["name"]]
         refs = sum(
-            t[fk["fields"]].dropna().astype(str).str.split("|").str.len().sum() for fk in res["schema"].get("foreignKeys", [])
+            t[fk["field"]].dropna().astype(str).str.split(fk["separator"] or "\0").str.len().sum() for fk in foreign_keys(res)
         )
         rows.append(
             {

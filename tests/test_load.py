@@ -18,6 +18,7 @@ TABLE_ROWS = {
     "external_facts": 24,
     "claim_context": 21,
     "directive_evidence": 22,
+    "sources": 20,
 }
 
 
@@ -34,7 +35,8 @@ def problems(root: Path) -> list:
 
 
 def test_clean_load(ds):
-    assert {k: len(v) for k, v in ds.tables.items()} == TABLE_ROWS
+    assert {k: len(ds.tables[k]) for k in TABLE_ROWS} == TABLE_ROWS
+    assert list(ds.tables) == [res["name"] for res in ds.package["resources"]]
     assert str(ds.claims["value"].dtype) == "Float64"
     assert str(ds.claims["evaluative"].dtype) == "boolean"
     assert ds.claims.index.tolist() == list(range(len(ds.claims)))
