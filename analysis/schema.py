@@ -70,7 +70,7 @@ _PACKAGE_KEYS = {"name", "title", "description", "resources", "source", "provena
 _RESOURCE_KEYS = {"name", "path", "title", "description", "schema", "format", "mediatype", "encoding", "profile", "licenses", "sources", "provenance", "allowDuplicateRows"}
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "extendedForeignKeys"}
 _FIELD_KEYS = {"name", "type", "title", "description", "constraints", "trueValues", "falseValues", "coding", "separator", "appearsInQuote", "notBefore", "citesBibliography", "coversBibliography"}
-_CONSTRAINT_KEYS = {"required", "unique", "enum", "pattern", "minimum", "maximum"}
+_CONSTRAINT_KEYS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"}
 _FK_KEYS = {"fields", "reference"}
 _REFERENCE_KEYS = {"resource", "fields"}
 
@@ -149,6 +149,8 @@ def _checks(field: dict[str, Any]) -> list[pa.Check]:
         checks.append(pa.Check.ge(c["minimum"]))
     if "maximum" in c:
         checks.append(pa.Check.le(c["maximum"]))
+    if "minLength" in c or "maxLength" in c:
+        checks.append(pa.Check.str_length(c.get("minLength"), c.get("maxLength")))
     return checks
 
 
@@ -196,6 +198,8 @@ def dictionary(package: dict[str, Any]) -> pd.DataFrame:
                 allowed.append(f"list joined by '{f['separator']}'")
             if "notBefore" in f:
                 allowed.append(f"not before {f['notBefore']}")
+            if "maxLength" in c:
+                allowed.append(f"at most {c['maxLength']} characters")
             if c.get("unique"):
                 allowed.append("unique")
             rows.append(
@@ -301,6 +305,12 @@ def _check_field(ck: _Checker, f: Any, path: tuple, where: str) -> None:
                 ck.add(cpath + (key,), where, f"'{key}' applies only to integer and number fields")
             elif isinstance(c[key], bool) or not isinstance(c[key], (int, float)):
                 ck.add(cpath + (key,), where, f"'{key}' must be a number, found {c[key]!r}")
+    for key in ("minLength", "maxLength"):
+        if key in c:
+            if kind != "string":
+                ck.add(cpath + (key,), where, f"'{key}' applies only to string fields")
+            elif isinstance(c[key], bool) or not isinstance(c[key], int) or c[key] < 0:
+                ck.add(cpath + (key,), where, f"'{key}' must be a whole number of characters, found {c[key]!r}")
 
 
 def _check_foreign_keys(ck: _Checker, res: dict, key: str, names: dict[str, list[str]], path: tuple, where: str) -> None:
@@ -370,14 +380,15 @@ def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None
         ck.string(src, "path", ("source",), "source", required=True)
         if ck.string(src, "sha256", ("source",), "source", required=True) and not re.fullmatch(r"[0-9a-f]{64}", src["sha256"]):
             ck.add(("source", "sha256"), "source", "'sha256' must be 64 lower-case hexadecimal digits")
+    seen_fields: dict[int, str] = {}
     for i, f in enumerate(package.get("provenanceFields", [])):
         _check_field(ck, f, ("provenanceFields", i), f"provenanceFields[{i}]")
+        seen_fields[id(f)] = f"provenanceFields[{i}]"
     resources = package.get("resources")
     if not isinstance(resources, list) or not resources:
         ck.add(("resources",), "", "'resources' must be a non-empty list of resources")
         return ck.out
     names: dict[str, list[str]] = {}
-    seen_fields: dict[int, str] = {}
     usable = []
     for i, res in enumerate(resources):
         path = ("resources", i)

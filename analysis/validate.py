@@ -64,6 +64,9 @@ def _describe(check: str, value: Any, field: dict[str, Any]) -> str:
         return f"{shown} does not match the pattern {field['constraints']['pattern']} (the whole value must match)"
     if check.startswith("greater_than_or_equal_to"):
         return f"{shown} is below the minimum {field['constraints']['minimum']}"
+    if check.startswith("str_length"):
+        c = field["constraints"]
+        return f"{shown} has {len(str(value))} characters; allowed: {c.get('minLength', 0)} to {c.get('maxLength', 'any number of')}"
     if check.startswith("less_than_or_equal_to"):
         return f"{shown} is above the maximum {field['constraints']['maximum']}"
     return f"{shown} fails check {check}"
