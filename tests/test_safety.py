@@ -47,7 +47,7 @@ CELLS = [
     ("external_facts.csv", "fact_id", "X01", "timeline_label", FIGURE_MATH),
     ("entities.csv", "entity_id", "lu_lin", "role", "<a href=\"javascript:alert('INJ-role')\">Vice Mayor</a>"),
     ("entities.csv", "entity_id", "lu_lin", "canonical_name", "Lu Lin $\\alpha$"),
-    ("glossary.csv", "term_id", "G01", "explanation", "<a href=\"javascript:alert('INJ-glossary')\">x</a> <style>body{display:none}</style>"),
+    ("glossary.csv", "term_id", "G01", "explanation", "<a href=\"javascript:alert('INJ-glossary')\">x</a> <style>/*INJ-style*/body{display:none}</style>"),
     ("sources.csv", "bib_key", "chinastemcell", "note", "<script>alert('INJ-source')</script>"),
 ]
 
@@ -147,7 +147,7 @@ def live_payloads(page: str) -> list[str]:
     found = [f"script: {s.strip()[:80]}" for s in live.scripts if "INJ-" in s]
     found += [f"handler: {h[:80]}" for h in live.handlers if "INJ-" in h]
     found += [f"link: {u[:80]}" for u in live.urls if re.sub(r"[\s\x00-\x1f]", "", u).lower().startswith(("javascript:", "vbscript:", "data:text/html"))]
-    found += [f"style: {s[:80]}" for s in live.styles if "display:none" in s.replace(" ", "")]
+    found += [f"style: {s.strip()[:80]}" for s in live.styles if "INJ-" in s]
     return found
 
 
@@ -217,9 +217,9 @@ def test_no_payload_is_live_in_any_page(payload_book):
     live = {name: found for name, text in pages.items() if name != "chapters/dictionary.html" and (found := live_payloads(text))}
     assert live == {}
     # the payloads did reach the pages, as text
-    shown = "\n".join(pages.values())
-    for marker in ("INJ-directive", "INJ-evidence", "INJ-claim", "INJ-fact", "INJ-glossary", "INJ-bib-title", "INJ-bib-how", "INJ-meta"):
-        assert marker in shown, f"{marker} was not rendered anywhere: the test no longer exercises that sink"
+    shown = "\n".join(pages.values()).lower()  # the bibliography style lower-cases titles
+    for marker in ("INJ-directive", "INJ-evidence", "INJ-claim", "INJ-fact", "INJ-role", "INJ-glossary", "INJ-style", "INJ-bib-title", "INJ-bib-how", "INJ-meta"):
+        assert marker.lower() in shown, f"{marker} was not rendered anywhere: the test no longer exercises that sink"
 
 
 @pytest.mark.build
