@@ -266,7 +266,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
 
     # 1. the data dictionary, checked before anything is read with it
     package, package_text = _read_yaml(root / PACKAGE_FILE, PACKAGE_FILE, violations)
-    if package is not None:
+    if package is not None and check_package(package, PACKAGE_FILE):  # lines are looked up only when needed
         violations += check_package(package, PACKAGE_FILE, yaml_lines(package_text))
     if violations:
         raise ReportDataError(violations)
