@@ -77,7 +77,7 @@ class Dataset:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
-        raise AttributeError(name)
+        raise AttributeError(f"the dataset has no table {name!r} (tables: {', '.join(tables) or 'none'})")
 
     def row(self, table: str, key: str) -> pd.Series:
         """Return the row of ``table`` whose primary key is ``key``.
@@ -243,6 +243,13 @@ def _bibliography(text: str, file: str, out: list[Violation]) -> tuple[dict[str,
 
 def load_all(root: str | Path | None = None) -> Dataset:
     """Load and validate the source, the data dictionary and every curated table.
+
+    The data dictionary is checked first (:func:`analysis.schema.check_package`); a broken
+    dictionary stops everything, since nothing can be checked with it. Every other problem
+    (a missing or non-UTF-8 file, a YAML or BibTeX syntax error, a changed source, a bad
+    cell, a dangling reference, a copied row, a corroboration without an independent
+    source) is collected, and all are raised together. A table that fails never
+    disappears silently: at least one violation names its file.
 
     Parameters
     ----------

@@ -236,7 +236,11 @@ class _Checker:
         for key in node:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-                hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(sorted(allowed))})"
+                hint = (
+                    f" (did you mean '{close[0]}'?)"
+                    if close
+                    else f" (known keys: {', '.join(sorted(allowed))}; a new extension key must be documented in the dictionary's header and known to analysis.schema)"
+                )
                 self.add(path + (key,), where, f"unknown key '{key}'{hint}")
 
     def mapping(self, node: Any, path: tuple, where: str, what: str) -> bool:
