@@ -317,7 +317,10 @@ def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str
 
 
 def check_bib_coverage(table: pd.DataFrame, keys: dict[str, int | None], file: str, bib_file: str, column: str) -> list[Violation]:
-    """Check that every entry of the bibliography (key -> its line) has a row in ``table``."""
+    """Check that every entry of the bibliography has a row (where its independence is recorded).
+
+    ``keys`` maps each citation key to its line in the bibliography.
+    """
     have = set(table[column].astype(str))
     return [Violation(bib_file, line, None, f"entry {k!r} has no row in {file} (column '{column}')") for k, line in keys.items() if k not in have]
 
