@@ -136,8 +136,8 @@ def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], fi
         out += check_codebook(tables["codebook"], package, files["codebook"])
     if "recoding_log" in tables:
         out += check_recoding_log(tables["recoding_log"], tables, package, files["recoding_log"])
-    if "inferences" in tables:
-        keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
+    keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
+    if "inferences" in tables and set(keys) <= set(tables):  # a basis can name a row of any table: all must have loaded
         row_ids = {str(v) for name, frame in tables.items() if name in keys for v in frame[keys[name]].dropna()}
         out += check_basis(tables["inferences"], row_ids, bib_keys, files["inferences"])
     return out

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,19 @@ from typing import Any
 import pandas as pd
 import yaml
 from pybtex.database import parse_string as parse_bibtex
+from pybtex.exceptions import PybtexError
+from pybtex.scanner import PybtexSyntaxError
 
 from . import validate as v
 from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
-from .schema import field_names, resource
+from .schema import check_package, field_names, primary_key, resource
 
-__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "edition"]
+__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
+
+PACKAGE_FILE = "data/datapackage.yaml"
+BIB_FILE = "references.bib"
 
 
 def default_root() -> Path:
@@ -73,7 +79,7 @@ class Dataset:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
-        raise AttributeError(name)
+        raise AttributeError(f"the dataset has no table {name!r} (tables: {', '.join(tables) or 'none'})")
 
     def row(self, table: str, key: str) -> pd.Series:
         """Return the row of ``table`` whose primary key is ``key``.
@@ -84,7 +90,7 @@ class Dataset:
             If no row has that key.
         """
         res = resource(self.package, table)
-        pk = res["schema"]["primaryKey"]
+        pk = primary_key(res)
         frame = self.tables[table]
         hit = frame[frame[pk] == key]
         if hit.empty:
@@ -145,18 +151,107 @@ def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[
     return frame, header, out
 
 
+def _read(path: Path, file: str, out: list[Violation]) -> bytes | None:
+    """The bytes of a file, or None with a violation naming it."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        out.append(Violation(file, None, None, "the file does not exist"))
+    except OSError as exc:
+        out.append(Violation(file, None, None, f"the file cannot be read: {exc.strerror or exc}"))
+    return None
+
+
+def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
+    """UTF-8 text (a leading byte-order mark dropped), or None with a violation naming file and line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); save it as UTF-8"))
+        return None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _loader() -> type:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _yaml(text: str) -> Any:
     """Parse YAML safely, with libyaml's C parser when PyYAML has it (ten times faster)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml.load(text, Loader=_loader())
 
 
-def _bibliography(path: Path) -> dict[str, dict[str, str]]:
-    bib = parse_bibtex(path.read_text(encoding="utf-8"), "bibtex")
-    return {key: {k: str(val) for k, val in entry.fields.items()} for key, entry in bib.entries.items()}
+def yaml_lines(text: str) -> dict[tuple, int]:
+    """The 1-based line of every node of a YAML document, keyed by its path of keys and indices.
+
+    Keys merged in with ``<<: *anchor`` are placed at the anchor's lines.
+    """
+    lines: dict[tuple, int] = {}
+
+    def walk(node: yaml.Node, path: tuple) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == "<<":
+                    for merged in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                        walk(merged, path)
+                    continue
+                lines.setdefault(path + (key.value,), key.start_mark.line + 1)
+                walk(value, path + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, path + (i,))
+
+    root = yaml.compose(text, Loader=_loader())
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _read_yaml(path: Path, file: str, out: list[Violation]) -> tuple[Any, str | None]:
+    """Parse a YAML file, or return None with a violation naming the file and the line at fault."""
+    data = _read(path, file, out)
+    text = _decode(data, file, out) if data is not None else None
+    if text is None:
+        return None, None
+    try:
+        return _yaml(text), text
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x) or str(exc)
+        where = f" (column {mark.column + 1})" if mark is not None else ""
+        out.append(Violation(file, mark.line + 1 if mark is not None else None, None, f"YAML syntax error{where}: {problem}"))
+        return None, None
+
+
+_BIB_ENTRY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)\s*,")
+
+
+def _bibliography(text: str, file: str, out: list[Violation]) -> tuple[dict[str, dict[str, str]] | None, dict[str, int | None]]:
+    """The entries of a BibTeX file (key -> fields) and the line of each, or None with a violation."""
+    lines = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in _BIB_ENTRY.finditer(text)}
+    try:
+        bib = parse_bibtex(text, "bibtex")
+    except PybtexSyntaxError as exc:
+        out.append(Violation(file, getattr(exc, "lineno", None), None, f"BibTeX syntax error: {exc}"))
+        return None, lines
+    except PybtexError as exc:
+        key = next((k for k in lines if f" {k}" in str(exc) or f"{k} " in str(exc)), None)
+        out.append(Violation(file, lines.get(key) if key else None, None, f"BibTeX error: {exc}"))
+        return None, lines
+    return {key: {k: str(val) for k, val in entry.fields.items()} for key, entry in bib.entries.items()}, lines
 
 
 def load_all(root: str | Path | None = None) -> Dataset:
     """Load and validate the source, the data dictionary and every curated table.
+
+    The data dictionary is checked first (:func:`analysis.schema.check_package`); a broken
+    dictionary stops everything, since nothing can be checked with it. Every other problem
+    (a missing or non-UTF-8 file, a YAML or BibTeX syntax error, a changed source, a bad
+    cell, a dangling reference, a copied row, a corroboration without an independent
+    source) is collected, and all are raised together. A table that fails never
+    disappears silently: at least one violation names its file.
 
     Parameters
     ----------
@@ -178,29 +273,49 @@ def load_all(root: str | Path | None = None) -> Dataset:
     rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
     violations: list[Violation] = []
 
-    package = _yaml((data / "datapackage.yaml").read_text(encoding="utf-8"))
-    source_meta = _yaml((data / "source" / "SOURCE.yaml").read_text(encoding="utf-8"))
+    # 1. the data dictionary, checked before anything is read with it
+    package, package_text = _read_yaml(root / PACKAGE_FILE, PACKAGE_FILE, violations)
+    if package is not None and check_package(package, PACKAGE_FILE):  # lines are looked up only when needed
+        violations += check_package(package, PACKAGE_FILE, yaml_lines(package_text))
+    if violations:
+        raise ReportDataError(violations)
+
+    # 2. the source and its metadata
+    meta_path = data / package["source"].get("metadata", "source/SOURCE.yaml")
+    source_meta, _ = _read_yaml(meta_path, rel(meta_path), violations)
+    if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
+        violations.append(Violation(rel(meta_path), None, None, "expected a mapping with the key 'sha256' (the source's SHA-256)"))
+        source_meta = None
     source_path = data / package["source"]["path"]
-    raw_text = source_path.read_bytes()
-    digest = hashlib.sha256(raw_text).hexdigest()
-    for where, expected in (("data/datapackage.yaml", package["source"]["sha256"]), ("data/source/SOURCE.yaml", source_meta["sha256"])):
-        if digest != expected:
-            violations.append(Violation(rel(source_path), None, None, f"SHA-256 is {digest}, but {where} records {expected}: the source has been changed"))
-    text = raw_text.decode("utf-8")
+    raw_text = _read(source_path, rel(source_path), violations)
+    text: str | None = None
+    if raw_text is not None:
+        digest = hashlib.sha256(raw_text).hexdigest()
+        recorded = [(PACKAGE_FILE, package["source"]["sha256"])] + ([(rel(meta_path), source_meta["sha256"])] if source_meta else [])
+        for where, expected in recorded:
+            if digest != expected:
+                violations.append(Violation(rel(source_path), None, None, f"SHA-256 is {digest}, but {where} records {expected}: the source has been changed"))
+        text = _decode(raw_text, rel(source_path), violations)
 
-    bib_path = root / "references.bib"
-    bibliography = _bibliography(bib_path)
+    # 3. the bibliography
+    bib_path = root / BIB_FILE
+    bib_bytes = _read(bib_path, BIB_FILE, violations)
+    bib_text = _decode(bib_bytes, BIB_FILE, violations) if bib_bytes is not None else None
+    bibliography, bib_lines = _bibliography(bib_text, BIB_FILE, violations) if bib_text is not None else (None, {})
+    if bibliography is not None:
+        violations += v.check_bib_urls(bibliography, bib_lines, BIB_FILE)
 
+    # 4. every table, on its own
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for res in package["resources"]:
         path = data / res["path"]
         file = rel(path)
         files[res["name"]] = file
-        if not path.exists():
-            violations.append(Violation(file, None, None, "the file does not exist"))
+        raw_bytes = _read(path, file, violations)
+        if raw_bytes is None:
             continue
-        raw, header, problems = read_csv_strings(path.read_bytes(), file)
+        raw, header, problems = read_csv_strings(raw_bytes, file)
         violations += problems
         if raw is None:
             continue
@@ -212,24 +327,40 @@ def load_all(root: str | Path | None = None) -> Dataset:
         violations += problems
         if typed is None:
             continue
-        if res.get("provenance"):
+        if res.get("provenance") and text is not None:
             violations += v.check_provenance(typed, text, file)
         violations += v.check_numbers_in_quotes(typed, res, file)
+        violations += v.check_duplicate_rows(typed, res, file)
+        violations += v.check_date_order(typed, res, file)
         tables[res["name"]] = typed
 
+    # 5. across tables, the source and the bibliography
     violations += v.check_foreign_keys(tables, package, files)
-    violations += check_registers(tables, package, files, set(bibliography))
-    if "entities" in tables:
+    violations += check_registers(tables, package, files, set(bibliography or {}))
+    if "entities" in tables and text is not None:
         violations += v.check_variants(tables["entities"], text, files["entities"])
-    if "external_facts" in tables:
-        violations += v.check_bib_keys(tables["external_facts"], set(bibliography), files["external_facts"], rel(bib_path))
-    if "sentences" in tables:
+    if "sentences" in tables and text is not None:
         violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"])
     if "peers" in tables:
         violations += check_peers(tables["peers"], files["peers"])
+    for res in package["resources"]:
+        if res["name"] not in tables or bibliography is None:
+            continue
+        for f in res["schema"]["fields"]:
+            if f.get("citesBibliography") or f.get("coversBibliography"):
+                violations += v.check_bib_keys(tables[res["name"]], set(bibliography), files[res["name"]], BIB_FILE, f["name"], f.get("separator"))
+            if f.get("coversBibliography"):
+                violations += v.check_bib_coverage(tables[res["name"]], {k: bib_lines.get(k) for k in bibliography}, files[res["name"]], BIB_FILE, f["name"])
+    if {"claim_context", "external_facts", "sources"} <= set(tables):
+        violations += v.check_corroboration(tables["claim_context"], tables["external_facts"], tables["sources"], files["claim_context"])
 
+    # a table that did not load always says so, whatever else went wrong
+    for name, file in files.items():
+        if name not in tables and not any(x.file == file for x in violations):
+            violations.append(Violation(file, None, None, "the table could not be loaded"))
     if violations:
         raise ReportDataError(violations)
+    assert text is not None and source_meta is not None and bibliography is not None
     tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
     return Dataset(text=text, source=source_meta, package=package, tables=tables, bibliography=bibliography)
 

@@ -12,6 +12,7 @@ from .language import factual_words, register_balance
 from .ledger import grade_counts
 from .load import Dataset
 from .roles import enterprises, host_zone
+from .schema import foreign_keys
 
 __all__ = ["table_summary", "checks_table", "key_figures"]
 
@@ -21,12 +22,16 @@ def table_summary(ds: Dataset) -> pd.DataFrame:
     rows = []
     for res in ds.package["resources"]:
         t = ds.tables[res["name"]]
+        refs = sum(
+            t[fk["field"]].dropna().astype(str).str.split(fk["separator"] or "\0").str.len().sum() for fk in foreign_keys(res)
+        )
         rows.append(
             {
                 "table": res["path"],
                 "rows": len(t),
                 "one row is": res["description"],
                 "quote checked against the source": "yes" if res.get("provenance") else "no (outside or the book's own)",
+                "references checked": int(refs),
             }
         )
     return pd.DataFrame(rows)

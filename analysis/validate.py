@@ -6,6 +6,7 @@ the line of the CSV file each row came from, so every violation can name its lin
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .errors import Violation
-from .schema import field_names, fields, pandera_schema
+from .schema import PANDAS_DTYPES, PROVENANCE_FIELDS, field_names, fields, foreign_keys, pandera_schema, primary_key
 from .text import find_all, paragraphs, sentences
 
 __all__ = [
@@ -23,12 +24,17 @@ __all__ = [
     "check_foreign_keys",
     "check_numbers_in_quotes",
     "check_variants",
+    "check_duplicate_rows",
+    "check_date_order",
     "check_bib_keys",
+    "check_bib_coverage",
+    "check_bib_urls",
+    "check_corroboration",
     "check_sentence_coverage",
     "PROVENANCE_COLUMNS",
 ]
 
-PROVENANCE_COLUMNS = ["quote", "paragraph", "start", "end"]
+PROVENANCE_COLUMNS = PROVENANCE_FIELDS
 
 
 def check_header(columns: list[str], res: dict[str, Any], file: str) -> list[Violation]:
@@ -44,10 +50,9 @@ def check_header(columns: list[str], res: dict[str, Any], file: str) -> list[Vio
 
 
 def _describe(check: str, value: Any, field: dict[str, Any]) -> str:
-    shown = repr(value) if not (isinstance(value, float) and pd.isna(value)) else "an empty cell"
+    shown = repr(value) if not (isinstance(value, float) and pd.isna(value)) and value is not None else "an empty cell"
     if check.startswith(("coerce_dtype", "dtype")):
-        kind = {"integer": "a whole number", "number": "a number", "boolean": "true or false", "date": "a date written YYYY-MM-DD"}.get(field["type"], field["type"])
-        return f"expected {kind}, found {shown}"
+        return f"expected {_KINDS.get(field['type'], field['type'])}, found {shown}"
     if check == "not_nullable":
         return "a value is required but the cell is empty"
     if check == "field_uniqueness":
@@ -56,16 +61,61 @@ def _describe(check: str, value: Any, field: dict[str, Any]) -> str:
         allowed = ", ".join(map(str, field["constraints"]["enum"]))
         return f"{shown} is not an allowed value (allowed: {allowed})"
     if check.startswith("str_matches"):
-        return f"{shown} does not match the pattern {field['constraints']['pattern']}"
+        return f"{shown} does not match the pattern {field['constraints']['pattern']} (the whole value must match)"
     if check.startswith("greater_than_or_equal_to"):
         return f"{shown} is below the minimum {field['constraints']['minimum']}"
+    if check.startswith("str_length"):
+        c = field["constraints"]
+        return f"{shown} has {len(str(value))} characters; allowed: {c.get('minLength', 0)} to {c.get('maxLength', 'any number of')}"
     if check.startswith("less_than_or_equal_to"):
         return f"{shown} is above the maximum {field['constraints']['maximum']}"
     return f"{shown} fails check {check}"
 
 
+_KINDS = {"integer": "a whole number", "number": "a number", "boolean": "true or false", "date": "a date written YYYY-MM-DD"}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_cell(value: str, field: dict[str, Any]) -> tuple[bool, Any]:
+    """Parse one non-empty cell as its field's type.
+
+    Returns
+    -------
+    (bool, value)
+        Whether the cell is well formed, and the parsed value. Integers are digits only,
+        numbers plain decimals (no thousands separators, no "nan"), dates ISO ``YYYY-MM-DD``
+        and real calendar days; booleans one of ``trueValues``/``falseValues``.
+    """
+    kind = field["type"]
+    if kind == "integer":
+        return (True, int(value)) if _INTEGER.fullmatch(value) else (False, None)
+    if kind == "number":
+        return (True, float(value)) if _NUMBER.fullmatch(value) else (False, None)
+    if kind == "date":
+        if not _DATE.fullmatch(value):
+            return False, None
+        try:
+            return True, pd.Timestamp(datetime.date.fromisoformat(value))
+        except ValueError:
+            return False, None
+    if kind == "boolean":
+        true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
+        return (True, value in true) if value in true + false else (False, None)
+    return True, value
+
+
+def _typed_column(values: list[Any], kind: str) -> pd.Series | list[Any]:
+    if kind == "date":
+        return pd.to_datetime(pd.Series(values, dtype=object), errors="raise").astype("datetime64[ns]").to_numpy()
+    if kind in ("integer", "number", "boolean"):
+        return pd.array(values, dtype=PANDAS_DTYPES[kind])
+    return values
+
+
 def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.DataFrame | None, list[Violation]]:
-    """Parse and check a table's cells against its schema with pandera.
+    """Parse and check a table's cells against its schema (types, then constraints with pandera).
 
     Parameters
     ----------
@@ -79,38 +129,53 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
     Returns
     -------
     (DataFrame or None, list of Violation)
-        The typed table when there is no violation, otherwise None.
+        The typed table when there is no violation, otherwise None and at least one
+        violation: a table is never dropped without a message.
     """
     by_name = {f["name"]: f for f in fields(res)}
     frame = raw.copy()
     out: list[Violation] = []
+    bad: set[tuple[int, str]] = set()
     for name, f in by_name.items():
-        if f["type"] == "boolean":
-            true, false = f.get("trueValues", ["true"]), f.get("falseValues", ["false"])
-            bad = frame[name].notna() & ~frame[name].isin(true + false)
-            for line, value in frame.loc[bad, name].items():
-                out.append(Violation(file, int(line), name, f"expected one of {', '.join(true + false)}, found {value!r}"))
-            frame[name] = frame[name].map(lambda v: True if v in true else False if v in false else None)
+        parsed = []
+        for line, value in raw[name].items():
+            if value is None:
+                parsed.append(None)
+                continue
+            ok, typed = parse_cell(value, f)
+            if not ok:
+                bad.add((int(line), name))
+                if f["type"] == "boolean":
+                    true, false = f.get("trueValues", ["true"]), f.get("falseValues", ["false"])
+                    out.append(Violation(file, int(line), name, f"expected one of {', '.join(true + false)}, found {value!r}"))
+                else:
+                    out.append(Violation(file, int(line), name, f"expected {_KINDS.get(f['type'], f['type'])}, found {value!r}"))
+            parsed.append(typed)
+        frame[name] = _typed_column(parsed, f["type"])
     try:
         typed = pandera_schema(res).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        seen: set[tuple[int, str, str]] = set()
-        cases = exc.failure_cases.to_dict("records")
-        # a cell of the wrong type makes the column's other checks fail as a whole; report the cell
-        mistyped = {c["column"] for c in cases if str(c["check"]).startswith(("coerce_dtype", "dtype"))}
-        for case in cases:
+        seen: set[tuple[Any, str, str]] = set()
+        for case in exc.failure_cases.to_dict("records"):
             column, line = case["column"], case["index"]
+            check = str(case["check"])
             if line is None or (isinstance(line, float) and pd.isna(line)):
-                if column not in mistyped:
-                    out.append(Violation(file, None, column, str(case["failure_case"])))
+                key = (None, str(column), check)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(Violation(file, None, column if column in by_name else None, f"the column fails check {check}: {case['failure_case']}"))
                 continue
             line = int(line)
-            kind = "type" if str(case["check"]).startswith(("coerce_dtype", "dtype")) else str(case["check"])
+            if (line, column) in bad:  # already reported as a malformed cell
+                continue
+            kind = "type" if check.startswith(("coerce_dtype", "dtype")) else check
             if (line, column, kind) in seen:
                 continue
             seen.add((line, column, kind))
             shown = raw.at[line, column] if column in raw.columns and line in raw.index else case["failure_case"]
-            out.append(Violation(file, line, column, _describe(str(case["check"]), shown, by_name[column])))
+            out.append(Violation(file, line, column, _describe(check, shown, by_name[column])))
+        if not out:
+            out.append(Violation(file, None, None, "the table failed validation without a reported cell"))
         return None, out
     return (typed if not out else None), out
 
@@ -144,26 +209,26 @@ def _split(value: Any, sep: str | None) -> list[str]:
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str]) -> list[Violation]:
-    """Check that every reference (foreignKeys in the schema) names an existing id."""
+    """Check that every reference (foreignKeys and extendedForeignKeys in the schema) names an existing id."""
     out: list[Violation] = []
     for res in package["resources"]:
         if res["name"] not in tables:
             continue
-        by_name = {f["name"]: f for f in fields(res)}
-        for fk in res["schema"].get("foreignKeys", []):
-            column, target = fk["fields"], fk["reference"]
-            # an extension: a list of resources means "an id of any one of them"
-            targets = target["resource"] if isinstance(target["resource"], list) else [target["resource"]]
-            keys = target["fields"] if isinstance(target["fields"], list) else [target["fields"]]
-            if any(t not in tables for t in targets):
-                continue
-            known = set().union(*(set(tables[t][k].astype(str)) for t, k in zip(targets, keys)))
-            where = " or ".join(f"{k} in {files[t]}" for t, k in zip(targets, keys))
+        for fk in foreign_keys(res):
+            column, targets = fk["field"], fk["targets"]
+            if any(t not in tables for t, _ in targets):
+                continue  # a target failed to load and is reported as such (the dictionary guarantees it exists)
+            known = set().union(*(set(tables[t][k].astype(str)) for t, k in targets))
+            where = " or ".join(f"{k} in {files[t]}" for t, k in targets)
             for line, value in tables[res["name"]][column].items():
-                for key in _split(value, by_name[column].get("separator")):
+                for key in _split(value, fk["separator"]):
                     if key not in known:
                         out.append(Violation(files[res["name"]], int(line), column, f"unknown id {key!r}: no such {where}"))
     return out
+
+
+#: A number as written in English prose: "1,000", "28", "4.5" ("28," is the number 28 and a comma).
+NUMBER_IN_TEXT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
 def _number_forms(value: float) -> set[str]:
@@ -183,9 +248,51 @@ def check_numbers_in_quotes(table: pd.DataFrame, res: dict[str, Any], file: str)
             value = row[f["name"]]
             if value is None or pd.isna(value):
                 continue
-            numbers = set(re.findall(r"\d[\d,]*(?:\.\d+)?", row["quote"]))
+            numbers = set(NUMBER_IN_TEXT.findall(row["quote"]))
             if not numbers & _number_forms(float(value)):
                 out.append(Violation(file, int(line), f["name"], f"the number {value:g} is not written in the quote {row['quote']!r}"))
+    return out
+
+
+def _same(value: Any) -> Any:
+    return None if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
+    """Check that no two rows hold the same content (every field but the primary key) under two ids.
+
+    A resource may allow it with ``allowDuplicateRows: true``; a copied row would
+    otherwise be counted twice.
+    """
+    if res.get("allowDuplicateRows"):
+        return []
+    pk = primary_key(res)
+    others = [c for c in table.columns if c != pk]
+    first: dict[tuple, tuple[int, Any]] = {}
+    out = []
+    for line, row in table.iterrows():
+        key = tuple(_same(row[c]) for c in others)
+        if key in first:
+            line0, id0 = first[key]
+            out.append(
+                Violation(file, int(line), pk, f"row {row[pk]!r} repeats row {id0!r} (line {line0}) in every column but {pk}: the same content under two ids")
+            )
+        else:
+            first[key] = (int(line), row[pk])
+    return out
+
+
+def check_date_order(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
+    """Check every ``notBefore`` field: an end date may not come before its start date."""
+    out = []
+    for f in fields(res):
+        other = f.get("notBefore")
+        if not other:
+            continue
+        for line, row in table.iterrows():
+            end, start = _same(row[f["name"]]), _same(row[other])
+            if end is not None and start is not None and end < start:
+                out.append(Violation(file, int(line), f["name"], f"{end:%Y-%m-%d} is before {other} {start:%Y-%m-%d}"))
     return out
 
 
@@ -199,7 +306,7 @@ def check_variants(table: pd.DataFrame, text: str, file: str, column: str = "var
     ]
 
 
-def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str, column: str = "bib_keys", sep: str = "|") -> list[Violation]:
+def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str, column: str = "bib_keys", sep: str | None = "|") -> list[Violation]:
     """Check that every cited key exists in the bibliography."""
     return [
         Violation(file, int(line), column, f"citation key {k!r} is not in {bib_file}")
@@ -207,6 +314,59 @@ def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str
         for k in _split(value, sep)
         if k not in keys
     ]
+
+
+def check_bib_coverage(table: pd.DataFrame, keys: dict[str, int | None], file: str, bib_file: str, column: str) -> list[Violation]:
+    """Check that every entry of the bibliography has a row (where its independence is recorded).
+
+    ``keys`` maps each citation key to its line in the bibliography.
+    """
+    have = set(table[column].astype(str))
+    return [Violation(bib_file, line, None, f"entry {k!r} has no row in {file} (column '{column}')") for k, line in keys.items() if k not in have]
+
+
+def check_bib_urls(entries: dict[str, dict[str, str]], lines: dict[str, int | None], bib_file: str) -> list[Violation]:
+    """Check that every web address in the bibliography is http or https (nothing else becomes a link)."""
+    out = []
+    for key, entry in entries.items():
+        for name, value in entry.items():
+            addresses = [value] if name.lower() == "url" else re.findall(r"\\(?:url|href)\s*\{([^}]*)\}", value)
+            for address in addresses:
+                if not re.match(r"https?://[^\s]+\Z", address.strip(), flags=re.I):
+                    out.append(Violation(bib_file, lines.get(key), name.lower(), f"entry {key!r}: the address {address!r} is not an http or https URL"))
+    return out
+
+
+def check_corroboration(
+    links: pd.DataFrame,
+    facts: pd.DataFrame,
+    sources: pd.DataFrame,
+    file: str,
+    relation: str = "relation",
+    value: str = "corroborates",
+    fact_key: str = "fact_id",
+    bib_keys: str = "bib_keys",
+    independence: str = "independence",
+    independent: str = "independent",
+) -> list[Violation]:
+    """Check that a link graded ``corroborates`` rests on at least one independent source.
+
+    A source that is the company itself, the article's own publisher or a government
+    describing itself cannot corroborate what the article says.
+    """
+    grade = dict(zip(sources["bib_key"].astype(str), sources[independence].astype(str)))
+    cited = {str(f): _split(k, "|") for f, k in zip(facts[fact_key], facts[bib_keys])}
+    out = []
+    for line, row in links.iterrows():
+        if row[relation] != value:
+            continue
+        keys = cited.get(str(row[fact_key]), [])
+        if not any(grade.get(k) == independent for k in keys):
+            shown = ", ".join(f"{k} ({grade.get(k, 'no source row')})" for k in keys) or "no source"
+            out.append(
+                Violation(file, int(line), relation, f"{value!r} needs an outside fact with at least one {independent} source; {row[fact_key]} cites {shown}")
+            )
+    return out
 
 
 def check_sentence_coverage(table: pd.DataFrame, text: str, file: str) -> list[Violation]:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 import pytest
 
 from analysis import ReportDataError, UnknownIdError, load_all
@@ -15,10 +17,11 @@ TABLE_ROWS = {
     "directives": 11,
     "sentences": 15,
     "glossary": 18,
-    "external_facts": 24,
-    "claim_context": 21,
+    "external_facts": 34,
+    "claim_context": 23,
     "directive_evidence": 22,
     "peers": 53,
+    "sources": 37,
 }
 
 
@@ -35,7 +38,8 @@ def problems(root: Path) -> list:
 
 
 def test_clean_load(ds):
-    assert {k: len(v) for k, v in ds.tables.items()} == TABLE_ROWS
+    assert {k: len(ds.tables[k]) for k in TABLE_ROWS} == TABLE_ROWS
+    assert list(ds.tables) == [res["name"] for res in ds.package["resources"]]
     assert str(ds.claims["value"].dtype) == "Float64"
     assert str(ds.claims["evaluative"].dtype) == "boolean"
     assert ds.claims.index.tolist() == list(range(len(ds.claims)))
@@ -244,3 +248,248 @@ def test_default_root_follows_the_working_directory(scratch, monkeypatch):
     monkeypatch.delenv("REPORT_ROOT")
     monkeypatch.chdir("/")
     assert (default_root() / "analysis").is_dir()
+
+
+# --- the probe of the first edition: every input it found accepted or badly reported --------------
+
+
+@pytest.mark.parametrize("date", ["25/01/2018", "01/02/2018", "25 January 2018", "2018/01/25", "20180125", "2018", "2018-1-25"])
+def test_a_date_not_written_iso_is_refused_with_its_cell(scratch, date):
+    edit(scratch / "data/external_facts.csv", ",2018-01-25,", f",{date},")
+    v = problems(scratch)
+    assert [str(x) for x in v] == [f"data/external_facts.csv, line 13, column 'date_start': expected a date written YYYY-MM-DD, found {date!r}"]
+
+
+def test_a_table_that_fails_is_never_dropped_silently(scratch):
+    # the first edition returned a Dataset without external_facts; chapters then failed with AttributeError
+    edit(scratch / "data/external_facts.csv", ",2018-09-18,2018-09-20,", ",18/09/2018,2018-09-20,")
+    with pytest.raises(ReportDataError, match=r"data/external_facts.csv, line 2, column 'date_start'"):
+        load_all(scratch)
+
+
+def test_date_end_before_date_start(scratch):
+    edit(scratch / "data/external_facts.csv", ",2018-09-18,2018-09-20,", ",2018-09-18,2018-09-08,")
+    assert [str(x) for x in problems(scratch)] == ["data/external_facts.csv, line 2, column 'date_end': 2018-09-08 is before date_start 2018-09-18"]
+
+
+def test_an_id_with_a_trailing_line_break_is_refused(scratch):
+    edit(scratch / "data/claims.csv", "\nTD08,", '\n"TD08\n",')
+    v = problems(scratch)
+    assert any(x.file == "data/claims.csv" and x.column == "claim_id" and "does not match the pattern" in x.message for x in v)
+
+
+def test_a_row_copied_under_a_new_id_is_refused(scratch):
+    path = scratch / "data/claims.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    td01 = next(l for l in lines if l.startswith("TD01,"))
+    path.write_text("".join(lines) + td01.replace("TD01,", "TD99,", 1), encoding="utf-8")
+    v = problems(scratch)
+    assert [str(x) for x in v] == [
+        f"data/claims.csv, line {len(lines) + 1}, column 'claim_id': row 'TD99' repeats row 'TD01' (line 11) in every column but claim_id: the same content under two ids"
+    ]
+
+
+def test_a_link_copied_under_a_new_id_is_refused(scratch):
+    path = scratch / "data/claim_context.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "L99,TD03,X18,no_source_found\n", encoding="utf-8")
+    v = problems(scratch)
+    assert any(x.file == "data/claim_context.csv" and x.column == "link_id" and "repeats row 'L01' (line 2)" in x.message for x in v)
+
+
+def test_the_dictionary_may_allow_copies(scratch):
+    path = scratch / "data/claim_context.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "L99,TD03,X18,no_source_found\n", encoding="utf-8")
+    edit(scratch / "data/datapackage.yaml", "    path: claim_context.csv\n", "    path: claim_context.csv\n    allowDuplicateRows: true\n")
+    assert len(load_all(scratch).claim_context) == TABLE_ROWS["claim_context"] + 1
+
+
+def test_true_capitalised_in_a_boolean_column_gives_one_message(scratch):
+    edit(scratch / "data/claims.csv", "Z01,binhai_htz,attribute,true,", "Z01,binhai_htz,attribute,True,")
+    assert [str(x) for x in problems(scratch)] == ["data/claims.csv, line 2, column 'evaluative': expected one of true, false, found 'True'"]
+
+
+def test_nan_is_not_a_number(scratch):
+    edit(scratch / "data/claims.csv", ",60,more than,", ",nan,more than,")
+    assert [str(x) for x in problems(scratch)] == ["data/claims.csv, line 16, column 'value': expected a number, found 'nan'"]
+
+
+def test_non_utf8_article_keeps_the_source_changed_message(scratch):
+    path = scratch / "data/source/article.txt"
+    path.write_bytes(path.read_bytes().replace("Tianjin’s".encode(), "Tianjin’s".encode("cp1252")))
+    v = problems(scratch)
+    assert any(x.file == "data/source/article.txt" and "the source has been changed" in x.message for x in v)
+    assert any(x.file == "data/source/article.txt" and x.line == 1 and "not valid UTF-8" in x.message for x in v)
+
+
+@pytest.mark.parametrize("name", ["references.bib", "data/datapackage.yaml", "data/source/SOURCE.yaml"])
+def test_non_utf8_files_are_named(scratch, name):
+    path = scratch / name
+    path.write_bytes(path.read_bytes().replace(b"People's", "Peopl\u00e9's".encode("latin-1"), 1) if b"People's" in path.read_bytes() else path.read_bytes() + "# caf\u00e9\n".encode("latin-1"))
+    v = problems(scratch)
+    assert any(x.file == name and x.line and "not valid UTF-8" in x.message for x in v), [str(x) for x in v]
+
+
+@pytest.mark.parametrize("name", ["references.bib", "data/datapackage.yaml", "data/source/SOURCE.yaml", "data/source/article.txt", "data/sources.csv"])
+def test_a_missing_file_is_a_report_data_error(scratch, name):
+    (scratch / name).unlink()
+    assert any(x.file == name and "does not exist" in x.message for x in problems(scratch))
+
+
+def test_yaml_syntax_error_names_the_file_and_line(scratch):
+    edit(scratch / "data/datapackage.yaml", "  - name: claims\n", "  - name: claims\n   bad: [\n")
+    v = problems(scratch)
+    assert len(v) == 1 and v[0].file == "data/datapackage.yaml" and v[0].line and "YAML syntax error" in v[0].message
+    edit(scratch / "data/datapackage.yaml", "   bad: [\n", "")
+    edit(scratch / "data/source/SOURCE.yaml", "file: article.txt", "file: [article.txt")
+    v = problems(scratch)
+    assert v[0].file == "data/source/SOURCE.yaml" and "YAML syntax error" in v[0].message
+
+
+@pytest.mark.parametrize("scheme", ["javascript:alert('x')", "data:text/html,<script>alert(1)</script>", "ftp://example.org/x", "//example.org/x"])
+def test_a_bib_url_that_is_not_http_is_refused(scratch, scheme):
+    edit(scratch / "references.bib", "url          = {http://www.chinastemcell.com}", f"url          = {{{scheme}}}")
+    v = problems(scratch)
+    assert len(v) == 1 and v[0].file == "references.bib" and v[0].column == "url"
+    assert "entry 'chinastemcell'" in v[0].message and "not an http or https URL" in v[0].message
+    text = (scratch / "references.bib").read_text(encoding="utf-8")
+    assert text.splitlines()[v[0].line - 1].startswith("@misc{chinastemcell")
+
+
+def test_a_url_inside_another_bib_field_is_checked_too(scratch):
+    edit(scratch / "references.bib", "howpublished = {100md.com},", "howpublished = {\\url{javascript:alert(1)}},")
+    v = problems(scratch)
+    assert [(x.file, x.column) for x in v] == [("references.bib", "howpublished")] and "entry 'md2001'" in v[0].message
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("  year         = {2013},\n  month        = sep,\n  url          = {http://news.wenweipo", "  year         = {2013,\n  month        = sep,\n  url          = {http://news.wenweipo", "BibTeX syntax error"),
+        ("@misc{md2001,", "@misc{wef2018,", "repeated bibliography entry"),
+    ],
+)
+def test_a_broken_bibliography_names_the_file(scratch, old, new, message):
+    edit(scratch / "references.bib", old, new)
+    v = problems(scratch)
+    assert any(x.file == "references.bib" and x.line and message in x.message for x in v), [str(x) for x in v]
+
+
+def test_a_number_followed_by_a_comma_is_read_as_the_number():
+    from analysis.validate import NUMBER_IN_TEXT, check_numbers_in_quotes
+
+    assert NUMBER_IN_TEXT.findall("it has 28, of which 1,000.5 and 4.0, and 1,879") == ["28", "1,000.5", "4.0", "1,879"]
+    res = {"schema": {"fields": [{"name": "value", "type": "number", "appearsInQuote": True}]}}
+    table = pd.DataFrame({"value": [28.0, 1000.0], "quote": ["owns 28, more or less", "more than 1,000."]}, index=[2, 3])
+    assert check_numbers_in_quotes(table, res, "t.csv") == []
+
+
+def test_a_long_timeline_label_is_refused(scratch):
+    edit(scratch / "data/external_facts.csv", '"Summer Davos, Tianjin"', "Summer Davos " + "x" * 100)
+    v = problems(scratch)
+    assert len(v) == 1 and v[0].line == 2 and v[0].column == "timeline_label" and "113 characters" in v[0].message
+
+
+# --- outside sources and their independence (issue 8) ----------------------------------------------
+
+
+def test_every_bib_entry_has_one_source_row(ds):
+    assert set(ds.sources.bib_key) == set(ds.bibliography)
+    assert set(ds.sources.independence) <= {"independent", "company", "same_publisher", "government_self_report"}
+
+
+def test_a_bib_entry_without_a_source_row_is_refused(scratch):
+    path = scratch / "data/sources.csv"
+    path.write_text("".join(l for l in path.read_text(encoding="utf-8").splitlines(keepends=True) if not l.startswith("md2001,")), encoding="utf-8")
+    v = problems(scratch)
+    line = next(i for i, l in enumerate((scratch / "references.bib").read_text(encoding="utf-8").splitlines(), 1) if l.startswith("@misc{md2001,"))
+    assert [str(x) for x in v] == [f"references.bib, line {line}: entry 'md2001' has no row in data/sources.csv (column 'bib_key')"]
+
+
+def test_a_source_row_without_a_bib_entry_is_refused(scratch):
+    path = scratch / "data/sources.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "nosuch2020,Someone,independent,,\n", encoding="utf-8")
+    v = problems(scratch)
+    assert any(x.file == "data/sources.csv" and x.column == "bib_key" and "'nosuch2020' is not in references.bib" in x.message for x in v)
+
+
+def test_corroboration_by_a_company_source_is_refused(scratch):
+    edit(scratch / "data/claim_context.csv", "L17,CS02,X24,company_statement", "L17,CS02,X24,corroborates")
+    assert [str(x) for x in problems(scratch)] == [
+        "data/claim_context.csv, line 18, column 'relation': 'corroborates' needs an outside fact with at least one independent source;"
+        " X24 cites chinastemcell (company)"
+    ]
+
+
+def _mini_root(tmp_path: Path, relation: str, grades: dict[str, str]) -> Path:
+    """A tiny data root: one source text, one claim, one outside fact citing the given sources, one link."""
+    import hashlib
+
+    import yaml
+
+    root = tmp_path / "mini"
+    (root / "data/source").mkdir(parents=True)
+    text = "Acme makes widgets.\n"
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    (root / "data/source/article.txt").write_text(text, encoding="utf-8")
+    (root / "data/source/SOURCE.yaml").write_text(f"sha256: {sha}\n", encoding="utf-8")
+    (root / "references.bib").write_text("".join(f"@misc{{{k},\n  title = {{{k}}},\n  url = {{https://example.org/{k}}}\n}}\n" for k in grades), encoding="utf-8")
+    s = lambda name, **kw: {"name": name, "type": "string", **kw}  # noqa: E731
+    package = {
+        "name": "mini",
+        "source": {"path": "source/article.txt", "sha256": sha},
+        "resources": [
+            {"name": "claims", "path": "claims.csv", "schema": {"primaryKey": "claim_id", "fields": [s("claim_id"), s("statement")]}},
+            {
+                "name": "external_facts",
+                "path": "external_facts.csv",
+                "schema": {"primaryKey": "fact_id", "fields": [s("fact_id"), s("bib_keys", separator="|", citesBibliography=True)]},
+            },
+            {
+                "name": "sources",
+                "path": "sources.csv",
+                "schema": {"primaryKey": "bib_key", "fields": [s("bib_key", coversBibliography=True), s("independence")]},
+            },
+            {
+                "name": "claim_context",
+                "path": "claim_context.csv",
+                "schema": {
+                    "primaryKey": "link_id",
+                    "foreignKeys": [
+                        {"fields": "claim_id", "reference": {"resource": "claims", "fields": "claim_id"}},
+                        {"fields": "fact_id", "reference": {"resource": "external_facts", "fields": "fact_id"}},
+                    ],
+                    "fields": [s("link_id"), s("claim_id"), s("fact_id"), s("relation")],
+                },
+            },
+        ],
+    }
+    (root / "data/datapackage.yaml").write_text(yaml.safe_dump(package, sort_keys=False), encoding="utf-8")
+    (root / "data/claims.csv").write_text("claim_id,statement\nC1,Acme makes widgets\n", encoding="utf-8")
+    (root / "data/external_facts.csv").write_text(f"fact_id,bib_keys\nF1,{'|'.join(grades)}\n", encoding="utf-8")
+    (root / "data/sources.csv").write_text("bib_key,independence\n" + "".join(f"{k},{g}\n" for k, g in grades.items()), encoding="utf-8")
+    (root / "data/claim_context.csv").write_text(f"link_id,claim_id,fact_id,relation\nL1,C1,F1,{relation}\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "grades, refused",
+    [
+        ({"acme": "company"}, True),
+        ({"city": "same_publisher"}, True),
+        ({"zone": "government_self_report", "acme": "company"}, True),
+        ({"paper": "independent"}, False),
+        ({"acme": "company", "paper": "independent"}, False),
+    ],
+)
+def test_corroboration_rule_on_a_synthetic_dataset(tmp_path, grades, refused):
+    root = _mini_root(tmp_path, "corroborates", grades)
+    if not refused:
+        assert load_all(root).claim_context.relation.tolist() == ["corroborates"]
+        return
+    v = problems(root)
+    assert [(x.file, x.line, x.column) for x in v] == [("data/claim_context.csv", 2, "relation")]
+    assert "at least one independent source" in v[0].message
+
+
+def test_a_company_statement_needs_no_independent_source(tmp_path):
+    assert len(load_all(_mini_root(tmp_path, "company_statement", {"acme": "company"})).claim_context) == 1

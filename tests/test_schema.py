@@ -45,3 +45,71 @@ def test_provenance_keys(ds):
     keys = schema.provenance_keys(ds.package)
     assert keys["claims"] == "claim_id" and keys["sentences"] == "sentence_id"
     assert "external_facts" not in keys and "directive_evidence" not in keys
+
+
+# --- the dictionary is checked before it is used -------------------------------------------------
+
+from test_load import edit, problems  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ("      primaryKey: claim_id\n", "      primarykey: claim_id\n", "resource 'claims': unknown key 'primarykey' (did you mean 'primaryKey'?)"),
+        ("      primaryKey: claim_id\n", "      primaryKey: claim\n", "resource 'claims': 'primaryKey' must name one field of the resource, found 'claim'"),
+        ("        - name: sequence\n          type: integer\n", "        - name: sequence\n          type: intger\n", "resource 'activities', field 'sequence': unknown type 'intger' (did you mean 'integer'?"),
+        ("    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      fields:", "    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      feilds:", "resource 'topics': unknown key 'feilds' (did you mean 'fields'?)"),
+        ('pattern: "T[0-9]{2}"', 'pattern: "T([0-9]{2}"', "resource 'topics', field 'topic_id': 'pattern' 'T([0-9]{2}' is not a valid regular expression"),
+        ("{fields: entity_id, reference: {resource: entities, fields: entity_id}}\n      fields:\n        - name: claim_id", "{fields: entity_id, reference: {resource: entitys, fields: entity_id}}\n      fields:\n        - name: claim_id", "resource 'claims': foreign key of 'entity_id' names the unknown resource 'entitys' (did you mean 'entities'?)"),
+        ("constraints: {required: true, enum: [stated, inferred]}", "constraints: {required: ture, enum: [stated, inferred]}", "resource 'directives', field 'issuer_basis': 'required' must be true or false, found 'ture'"),
+        ("constraints: {required: true, enum: [stated, inferred]}", "constraints: {requird: true, enum: [stated, inferred]}", "resource 'directives', field 'issuer_basis': unknown key 'requird' (did you mean 'required'?)"),
+        ("    provenance: true\n    schema:\n      primaryKey: sentence_id", "    provenance: yes please\n    schema:\n      primaryKey: sentence_id", "resource 'sentences': 'provenance' must be true or false, found 'yes please'"),
+        ("          notBefore: date_start\n", "          notBefore: date_begin\n", "resource 'external_facts', field 'date_end': 'notBefore' must name another field of type date in this resource, found 'date_begin'"),
+        ("        - <<: *provenance_quote\n", "        - *provenance_quote\n", "this field is a YAML alias of"),
+    ],
+)
+def test_a_broken_dictionary_is_refused_with_resource_and_field(scratch, old, new, message):
+    edit(scratch / "data/datapackage.yaml", old, new)
+    v = problems(scratch)
+    assert all(x.file == "data/datapackage.yaml" and x.line for x in v), [str(x) for x in v]
+    assert any(message in x.message for x in v), [str(x) for x in v]
+
+
+def test_a_missing_fields_key_is_refused(scratch):
+    text = (scratch / "data/datapackage.yaml").read_text(encoding="utf-8")
+    start = text.index("      fields:\n        - name: link_id\n          type: string\n          description: Stable identifier of the link.\n          constraints: {required: true, unique: true, pattern: \"L[0-9]{2}\"}")
+    end = text.index("\n\n", start)
+    (scratch / "data/datapackage.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    v = problems(scratch)
+    assert any(x.file == "data/datapackage.yaml" and "resource 'claim_context': 'schema' must have 'fields'" in x.message for x in v), [str(x) for x in v]
+
+
+def test_the_line_of_a_dictionary_error_points_at_the_key(scratch):
+    edit(scratch / "data/datapackage.yaml", "      primaryKey: claim_id\n", "      primarykey: claim_id\n")
+    v = [x for x in problems(scratch) if "unknown key 'primarykey'" in x.message]
+    lines = (scratch / "data/datapackage.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[v[0].line - 1].strip() == "primarykey: claim_id"
+
+
+def test_check_package_on_a_minimal_descriptor():
+    ok = {"source": {"path": "a.txt", "sha256": "0" * 64}, "resources": [{"name": "t", "path": "t.csv", "schema": {"primaryKey": "id", "fields": [{"name": "id", "type": "string"}]}}]}
+    assert schema.check_package(ok, "dp.yaml") == []
+    assert [x.message for x in schema.check_package({"resources": []}, "dp.yaml")] == [
+        "source: source must be a mapping of keys to values, found NoneType".replace("source must", "'source' must"),
+        "'resources' must be a non-empty list of resources",
+    ]
+
+
+def test_the_descriptor_passes_frictionless_validation(root):
+    """The dictionary is a valid Data Package and the data satisfy it (types, constraints, keys) by the reference implementation."""
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(root / "data/datapackage.yaml"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
+
+
+def test_frictionless_rejects_what_our_loader_rejects(scratch):
+    frictionless = pytest.importorskip("frictionless")
+    edit(scratch / "data/topics.csv", ",advanced experience,2,", ",advanced experience,two,")
+    report = frictionless.validate(str(scratch / "data/datapackage.yaml"))
+    assert not report.valid
+    assert [2, "paragraph", "type-error"] in report.flatten(["rowNumber", "fieldName", "type"])
