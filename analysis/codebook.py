@@ -130,33 +130,46 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
 
 
 def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str], bib_keys: set[str]) -> list[Violation]:
-    """The loader's checks of the codebook, the recoding log and the inference register (each only if loaded)."""
+    """The loader's checks of the codebook, the recoding log, the inference register and the translation notes.
+
+    References between tables are checked only when every table loaded, so one
+    broken file is not reported again as a dangling reference elsewhere.
+    """
     out: list[Violation] = []
     if "codebook" in tables:
         out += check_codebook(tables["codebook"], package, files["codebook"])
+    if any(res["name"] not in tables for res in package["resources"]):
+        return out  # a table failed to load (already reported): cross-table references cannot be judged
     if "recoding_log" in tables:
         out += check_recoding_log(tables["recoding_log"], tables, package, files["recoding_log"])
+    keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
+    row_ids = {str(v) for name, frame in tables.items() if name in keys for v in frame[keys[name]].dropna()}
     if "inferences" in tables:
-        keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
-        row_ids = {str(v) for name, frame in tables.items() if name in keys for v in frame[keys[name]].dropna()}
         out += check_basis(tables["inferences"], row_ids, bib_keys, files["inferences"])
+    if "translation_notes" in tables:
+        out += check_basis(tables["translation_notes"], row_ids, bib_keys, files["translation_notes"], column="findings_affected")
     return out
 
 
 def changes_per_variable(ds: Any) -> pd.DataFrame:
     """How many rows the re-check changed, per variable (``table.column``), most first.
 
+    A removed row counts under ``table: rows removed``; ``rows coded`` is the
+    number of rows the table had before the re-check (current plus removed).
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``variable``, ``rows changed`` and ``rows coded`` (rows of the table).
+        Columns ``variable``, ``rows changed`` and ``rows coded``.
     """
     log = ds.recoding_log
     if log.empty:
         return pd.DataFrame(columns=["variable", "rows changed", "rows coded"])
-    variable = log["table"] + "." + log["column"]
-    counts = log.assign(variable=variable).groupby("variable").row_id.nunique().rename("rows changed").reset_index()
-    counts["rows coded"] = [len(ds.tables[v.split(".")[0]]) for v in counts.variable]
+    removed = log[log["column"] == "(row)"].groupby("table").row_id.nunique()
+    variable = [f"{t}: rows removed" if c == "(row)" else f"{t}.{c}" for t, c in zip(log["table"], log["column"])]
+    counts = log.assign(variable=variable).groupby(["variable", "table"]).row_id.nunique().rename("rows changed").reset_index()
+    counts["rows coded"] = [len(ds.tables[t]) + int(removed.get(t, 0)) for t in counts.table]
+    counts = counts.drop(columns="table")
     return counts.sort_values(["rows changed", "variable"], ascending=[False, True]).reset_index(drop=True)
 
 

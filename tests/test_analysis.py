@@ -147,7 +147,7 @@ def test_directive_categories_and_specificity(ds):
 def test_directive_evidence(ds):
     m = directives.evidence_matrix(ds)
     assert m.index.tolist() == ds.directives.directive_id.tolist()
-    assert m.loc["D03"].tolist() == [1, 2, 1, 1]
+    assert m.loc["D03"].tolist() == [1, 2, 1, 0]  # CS05 link removed on re-check (recoding_log R09)
     assert directives.evidence_counts(ds).loc[["D01", "D02"]].tolist() == [0, 0]
 
 

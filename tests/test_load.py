@@ -17,7 +17,11 @@ TABLE_ROWS = {
     "glossary": 18,
     "external_facts": 24,
     "claim_context": 21,
-    "directive_evidence": 22,
+    "directive_evidence": 12,
+    "inferences": 22,
+    "codebook": 79,
+    "recoding_log": 21,
+    "translation_notes": 26,
 }
 
 

@@ -176,3 +176,23 @@ def test_changes_per_variable_counts_rows_not_log_lines():
 
     counts = changes_per_variable(DS())
     assert counts.to_dict("records") == [{"variable": "things.kind", "rows changed": 2, "rows coded": 3}, {"variable": "things.flag", "rows changed": 1, "rows coded": 3}]
+
+
+def test_removed_rows_count_under_their_table():
+    class DS:
+        tables = {"things": pd.DataFrame({"thing_id": ["T1"]})}
+        recoding_log = _log([("things", "T2", "(row)", "a,b", "", "r"), ("things", "T3", "(row)", "a,b", "", "r")])
+
+    assert changes_per_variable(DS()).to_dict("records") == [{"variable": "things: rows removed", "rows changed": 2, "rows coded": 3}]
+
+
+def test_cross_table_checks_wait_for_every_table():
+    from analysis.codebook import check_registers
+
+    package = {"resources": [*PACKAGE["resources"], {"name": "inferences", "schema": {"primaryKey": "inference_id", "fields": []}}]}
+    inf = pd.DataFrame({"inference_id": ["I01"], "basis": ["Z99"]}, index=[2])
+    files = {"inferences": "data/inferences.csv"}
+    assert check_registers({"inferences": inf}, package, files, set()) == []  # 'things' failed to load: no dangling-id noise
+    things = pd.DataFrame({"thing_id": ["T1"]})
+    [v] = check_registers({"inferences": inf, "things": things}, package, files, set())
+    assert (v.line, v.column) == (2, "basis")
