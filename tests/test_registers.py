@@ -196,3 +196,21 @@ def test_cross_table_checks_wait_for_every_table():
     things = pd.DataFrame({"thing_id": ["T1"]})
     [v] = check_registers({"inferences": inf, "things": things}, package, files, set())
     assert (v.line, v.column) == (2, "basis")
+
+
+def test_translation_table_links_rows_and_boxes(ds):
+    from analysis.translation import translation_table
+
+    t = translation_table(ds)
+    assert len(t.frame) == len(ds.translation_notes)
+    row = t.frame.iloc[ds.translation_notes.index[ds.translation_notes.quote == "It is demanded to"][0]]
+    assert 'href="source.html#q-d06"' in row["rows it affects"]
+    assert 'href="directives.html#inference-i02"' in row["inference"]
+
+
+def test_log_table_lists_every_inference_with_its_page(ds):
+    from analysis.inferences import log_table
+
+    t = log_table(ds, {"chapters/source": "The source"})
+    assert len(t.frame) == len(ds.inferences)
+    assert '<a href="source.html#inference-i01">The source</a>' in t.frame["boxed in"].tolist()
