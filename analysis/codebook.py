@@ -52,6 +52,8 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
     Every ``variable`` must name an existing ``table.column`` (or a derived variable
     of :data:`DERIVED`); every code of an enum or boolean column must be allowed by
     the column, and every allowed code of a column in the codebook must have a row.
+    Once the codebook covers one column of a table, it must cover every enum and
+    boolean column of that table.
 
     Parameters
     ----------
@@ -84,8 +86,12 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
         if allowed is None:
             continue
         for code in allowed:
-            if code not in codes and not (code == EMPTY):
+            if code not in codes and code != EMPTY:
                 out.append(Violation(file, first_line[variable], "code", f"{variable} allows {code!r} but the codebook has no row defining it"))
+    coded_tables = {v.split(".", 1)[0] for v in seen}
+    for variable, field in columns.items():
+        if variable.split(".", 1)[0] in coded_tables and variable not in seen and allowed_codes(field) is not None:
+            out.append(Violation(file, None, "variable", f"{variable} is a coded column of a table the codebook covers, but the codebook has no rows for it"))
     return out
 
 

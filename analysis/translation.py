@@ -34,8 +34,7 @@ def translation_table(ds: Any) -> Table:
     frame = pd.DataFrame(
         {
             "English as printed": [quote_cell(q, i) for q, i in zip(n.quote, n.note_id)],
-            "likely Chinese": n.likely_original,
-            "word for word": n.literal_sense,
+            "likely Chinese (word for word)": [f"{o} ({l})" for o, l in zip(n.likely_original, n.literal_sense)],
             "meaning": n.meaning,
             "confidence": n.confidence,
             "rows it affects": [rows_cell(a) for a in n.findings_affected],
@@ -46,7 +45,7 @@ def translation_table(ds: Any) -> Table:
         frame,
         "Phrases of the English text that render Chinese terms of art: likely original, meaning and what depends on them",
         html_columns=["English as printed", "rows it affects", "inference"],
-        widths={"meaning": "28%", "English as printed": "16%"},
+        widths={"meaning": "30%", "English as printed": "17%", "likely Chinese (word for word)": "22%"},
     )
 
 

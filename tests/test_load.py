@@ -19,7 +19,7 @@ TABLE_ROWS = {
     "claim_context": 21,
     "directive_evidence": 12,
     "inferences": 22,
-    "codebook": 79,
+    "codebook": 85,
     "recoding_log": 21,
     "translation_notes": 26,
 }
