@@ -8,6 +8,7 @@ changed on re-checking the rows against the codebook.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -180,10 +181,32 @@ def changes_per_variable(ds: Any) -> pd.DataFrame:
 
 
 def codebook_table(ds: Any, variable: str | None = None) -> Table:
-    """The codebook (or one variable of it) as a readable table."""
+    """The codebook (or one variable of it) as a readable three-column table.
+
+    Columns: ``variable: code``, ``definition and rules`` (definition, then what
+    the code includes and excludes) and ``worked hard case``; all text escaped.
+    """
     cb = ds.codebook
     if variable is not None:
         cb = cb[cb.variable == variable]
-    frame = cb[["variable", "code", "definition", "include", "exclude", "hard_case"]].rename(columns={"hard_case": "worked hard case"})
+
+    def present(v: Any) -> bool:
+        return v is not None and not (not isinstance(v, str) and pd.isna(v)) and str(v) != ""
+
+    def rules(r: Any) -> str:
+        parts = [html.escape(str(r.definition))]
+        if present(r.include):
+            parts.append(f"<em>Includes:</em> {html.escape(str(r.include))}")
+        if present(r.exclude):
+            parts.append(f"<em>Excludes:</em> {html.escape(str(r.exclude))}")
+        return " <br>".join(parts)
+
+    frame = pd.DataFrame(
+        {
+            "variable: code": [f"<code>{html.escape(str(r.variable))}</code>: <strong>{html.escape(str(r.code))}</strong>" for r in cb.itertuples()],
+            "definition and rules": [rules(r) for r in cb.itertuples()],
+            "worked hard case": [html.escape(str(r.hard_case)) for r in cb.itertuples()],
+        }
+    )
     caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
-    return Table(frame.reset_index(drop=True), caption, widths={"definition": "20%", "worked hard case": "28%"})
+    return Table(frame, caption, html_columns=list(frame.columns), widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"})
