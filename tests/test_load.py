@@ -21,7 +21,7 @@ TABLE_ROWS = {
     "inferences": 22,
     "codebook": 85,
     "recoding_log": 21,
-    "translation_notes": 26,
+    "translation_notes": 27,
 }
 
 
