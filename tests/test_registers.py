@@ -232,3 +232,11 @@ def test_codebook_must_cover_every_coded_column_of_a_table_it_covers():
     out = check_codebook(cb, PACKAGE, "data/codebook.csv")
     assert sorted(v.message.split(" ")[0] for v in out) == ["things.flag", "things.size"]
     assert all(v.column == "variable" and v.line is None for v in out)
+
+
+def test_strict_build_fails_on_an_unknown_id(tmp_path):
+    import subprocess
+
+    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n\n```{inference} I99\n```\n", "page_b": "# B\n\n```{inference} I02\n```\n"})
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "I99" in proc.stderr
