@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from .inferences import page_link
+from .schema import provenance_keys
 from .tables import Table, quote_cell, source_link
 
 __all__ = ["translation_table"]
@@ -20,7 +21,7 @@ def translation_table(ds: Any) -> Table:
     source; an inference id links to its box.
     """
     n = ds.translation_notes
-    quoted = {str(i) for t, k in _quoted_keys(ds).items() for i in ds.tables[t][k]}
+    quoted = {str(i) for t, k in provenance_keys(ds.package).items() for i in ds.tables[t][k]}
     boxes = dict(zip(ds.inferences.inference_id, ds.inferences.chapter))
 
     def rows_cell(items: str) -> str:
@@ -48,8 +49,3 @@ def translation_table(ds: Any) -> Table:
         widths={"meaning": "30%", "English as printed": "17%", "likely Chinese (word for word)": "22%"},
     )
 
-
-def _quoted_keys(ds: Any) -> dict[str, str]:
-    from .schema import provenance_keys
-
-    return provenance_keys(ds.package)

@@ -12,7 +12,6 @@ from io import StringIO
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from bookutil import ROOT
 
