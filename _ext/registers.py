@@ -11,9 +11,11 @@ renders row I03 of ``data/inferences.csv`` as a caution-styled box titled
 the table and escaped), then any body content. Ids of coded rows in the basis link
 to their place in the annotated source; citation keys become citations.
 
+The role ``{inference}`I03``` writes "I03" linked to that box, wherever it stands.
+
 The build logs a warning with its location (so ``-W`` fails it) when
 
-- a box names an id the register does not have;
+- a box or a role names an id the register does not have;
 - a box stands on a page other than the row's ``chapter``;
 - an inference is boxed more than once, or on no page at all.
 """
@@ -135,6 +137,28 @@ class InferenceDirective(SphinxDirective):
         return [nodes.Text(item)]
 
 
+def _inference_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    env = inliner.document.settings.env
+    inference_id = text.strip()
+    if inference_id not in _register(env.app):
+        logger.warning(f"{{inference}}`{inference_id}`: no such row in {REGISTER.as_posix()}", location=(env.docname, lineno), **WARN)
+        return [nodes.Text(inference_id)], []
+    node = nodes.reference(rawtext, inference_id, refuri="#", classes=["inference-ref"])
+    node["report_inference"] = inference_id
+    return [node], []
+
+
+def _resolve_refs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    register = _register(app)
+    for node in doctree.findall(nodes.reference):
+        inference_id = node.get("report_inference")
+        if not inference_id:
+            continue
+        chapter = register[inference_id]["chapter"].strip()
+        page = "" if chapter == docname else app.builder.get_relative_uri(docname, chapter).split("#")[0]
+        node["refuri"] = f"{page}#{box_id(inference_id)}"
+
+
 def _purge(app: Sphinx, env: Any, docname: str) -> None:
     env.report_inference_boxes = [b for b in _boxes(env) if b[0] != docname]
 
@@ -164,6 +188,8 @@ def _check(app: Sphinx, env: Any) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("inference", InferenceDirective)
+    app.add_role("inference", _inference_role)
+    app.connect("doctree-resolved", _resolve_refs)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _check)

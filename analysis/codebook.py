@@ -8,6 +8,7 @@ changed on re-checking the rows against the codebook.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,8 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
     Every ``variable`` must name an existing ``table.column`` (or a derived variable
     of :data:`DERIVED`); every code of an enum or boolean column must be allowed by
     the column, and every allowed code of a column in the codebook must have a row.
+    Once the codebook covers one column of a table, it must cover every enum and
+    boolean column of that table.
 
     Parameters
     ----------
@@ -84,8 +87,12 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
         if allowed is None:
             continue
         for code in allowed:
-            if code not in codes and not (code == EMPTY):
+            if code not in codes and code != EMPTY:
                 out.append(Violation(file, first_line[variable], "code", f"{variable} allows {code!r} but the codebook has no row defining it"))
+    coded_tables = {v.split(".", 1)[0] for v in seen}
+    for variable, field in columns.items():
+        if variable.split(".", 1)[0] in coded_tables and variable not in seen and allowed_codes(field) is not None:
+            out.append(Violation(file, None, "variable", f"{variable} is a coded column of a table the codebook covers, but the codebook has no rows for it"))
     return out
 
 
@@ -130,41 +137,76 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
 
 
 def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str], bib_keys: set[str]) -> list[Violation]:
-    """The loader's checks of the codebook, the recoding log and the inference register (each only if loaded)."""
+    """The loader's checks of the codebook, the recoding log, the inference register and the translation notes.
+
+    References between tables are checked only when every table loaded, so one
+    broken file is not reported again as a dangling reference elsewhere.
+    """
     out: list[Violation] = []
     if "codebook" in tables:
         out += check_codebook(tables["codebook"], package, files["codebook"])
+    if any(res["name"] not in tables for res in package["resources"]):
+        return out  # a table failed to load (already reported): cross-table references cannot be judged
     if "recoding_log" in tables:
         out += check_recoding_log(tables["recoding_log"], tables, package, files["recoding_log"])
     keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
     if "inferences" in tables and set(keys) <= set(tables):  # a basis can name a row of any table: all must have loaded
         row_ids = {str(v) for name, frame in tables.items() if name in keys for v in frame[keys[name]].dropna()}
         out += check_basis(tables["inferences"], row_ids, bib_keys, files["inferences"])
+    if "translation_notes" in tables:
+        out += check_basis(tables["translation_notes"], row_ids, bib_keys, files["translation_notes"], column="findings_affected")
     return out
 
 
 def changes_per_variable(ds: Any) -> pd.DataFrame:
     """How many rows the re-check changed, per variable (``table.column``), most first.
 
+    A removed row counts under ``table: rows removed``; ``rows coded`` is the
+    number of rows the table had before the re-check (current plus removed).
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``variable``, ``rows changed`` and ``rows coded`` (rows of the table).
+        Columns ``variable``, ``rows changed`` and ``rows coded``.
     """
     log = ds.recoding_log
     if log.empty:
         return pd.DataFrame(columns=["variable", "rows changed", "rows coded"])
-    variable = log["table"] + "." + log["column"]
-    counts = log.assign(variable=variable).groupby("variable").row_id.nunique().rename("rows changed").reset_index()
-    counts["rows coded"] = [len(ds.tables[v.split(".")[0]]) for v in counts.variable]
+    removed = log[log["column"] == "(row)"].groupby("table").row_id.nunique()
+    variable = [f"{t}: rows removed" if c == "(row)" else f"{t}.{c}" for t, c in zip(log["table"], log["column"])]
+    counts = log.assign(variable=variable).groupby(["variable", "table"]).row_id.nunique().rename("rows changed").reset_index()
+    counts["rows coded"] = [len(ds.tables[t]) + int(removed.get(t, 0)) for t in counts.table]
+    counts = counts.drop(columns="table")
     return counts.sort_values(["rows changed", "variable"], ascending=[False, True]).reset_index(drop=True)
 
 
 def codebook_table(ds: Any, variable: str | None = None) -> Table:
-    """The codebook (or one variable of it) as a readable table."""
+    """The codebook (or one variable of it) as a readable three-column table.
+
+    Columns: ``variable: code``, ``definition and rules`` (definition, then what
+    the code includes and excludes) and ``worked hard case``; all text escaped.
+    """
     cb = ds.codebook
     if variable is not None:
         cb = cb[cb.variable == variable]
-    frame = cb[["variable", "code", "definition", "include", "exclude", "hard_case"]].rename(columns={"hard_case": "worked hard case"})
+
+    def present(v: Any) -> bool:
+        return v is not None and not (not isinstance(v, str) and pd.isna(v)) and str(v) != ""
+
+    def rules(r: Any) -> str:
+        parts = [html.escape(str(r.definition))]
+        if present(r.include):
+            parts.append(f"<em>Includes:</em> {html.escape(str(r.include))}")
+        if present(r.exclude):
+            parts.append(f"<em>Excludes:</em> {html.escape(str(r.exclude))}")
+        return " <br>".join(parts)
+
+    frame = pd.DataFrame(
+        {
+            "variable: code": [f"<code>{html.escape(str(r.variable))}</code>: <strong>{html.escape(str(r.code))}</strong>" for r in cb.itertuples()],
+            "definition and rules": [rules(r) for r in cb.itertuples()],
+            "worked hard case": [html.escape(str(r.hard_case)) for r in cb.itertuples()],
+        }
+    )
     caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
-    return Table(frame.reset_index(drop=True), caption, widths={"definition": "20%", "worked hard case": "28%"})
+    return Table(frame, caption, html_columns=list(frame.columns), widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"})

@@ -39,8 +39,9 @@ def check_basis(
     row_ids: set[str],
     bib_keys: set[str],
     file: str,
+    column: str = "basis",
 ) -> list[Violation]:
-    """Every id in a ``basis`` must be a row of some table, every key an entry of the bibliography.
+    """Every id in a ``basis`` (or another "|"-joined ``column``) must be a row of some table, every key an entry of the bibliography.
 
     Parameters
     ----------
@@ -54,18 +55,18 @@ def check_basis(
         Path used in messages.
     """
     out: list[Violation] = []
-    for line, basis in inferences["basis"].items():
+    for line, basis in inferences[column].items():
         if basis is None or (not isinstance(basis, str) and pd.isna(basis)):
             continue
         for item in str(basis).split("|"):
             item = item.strip()
             kind = basis_kind(item)
             if not item:
-                out.append(Violation(file, line, "basis", "an empty item between '|' separators"))
+                out.append(Violation(file, line, column, "an empty item between '|' separators"))
             elif kind == "id" and item not in row_ids:
-                out.append(Violation(file, line, "basis", f"{item!r} looks like a row id but no table has that row"))
+                out.append(Violation(file, line, column, f"{item!r} looks like a row id but no table has that row"))
             elif kind == "key" and item not in bib_keys:
-                out.append(Violation(file, line, "basis", f"{item!r} looks like a citation key but references.bib has no such entry"))
+                out.append(Violation(file, line, column, f"{item!r} looks like a citation key but references.bib has no such entry"))
     return out
 
 

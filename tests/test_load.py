@@ -19,9 +19,13 @@ TABLE_ROWS = {
     "glossary": 18,
     "external_facts": 34,
     "claim_context": 23,
-    "directive_evidence": 22,
+    "directive_evidence": 12,
     "peers": 53,
     "sources": 37,
+    "inferences": 22,
+    "codebook": 90,
+    "recoding_log": 21,
+    "translation_notes": 27,
 }
 
 

@@ -12,7 +12,6 @@ from io import StringIO
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from bookutil import ROOT
 
@@ -44,7 +43,7 @@ def _project(tmp_path: Path, pages: dict[str, str], register: str = REGISTER) ->
             """
         )
     )
-    toc = "\n".join(f"   {name}" for name in pages)
+    toc = "\n".join(pages)
     (src / "index.md").write_text(f"# Index\n\n```{{toctree}}\n{toc}\n```\n")
     for name, body in pages.items():
         (src / f"{name}.md").write_text(body, encoding="utf-8")
@@ -82,6 +81,14 @@ def test_unboxed_and_misplaced_inferences_are_warnings(tmp_path):
     warnings, _ = _build(src)
     assert "I01 is registered" in warnings and "no page boxes it" in warnings
     assert "I02 is registered for page_b but boxed on page_a" in warnings
+
+
+def test_role_links_to_the_box_on_its_page(tmp_path):
+    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n", "page_b": "# B\n\nSee {inference}`I01` and {inference}`I77`.\n\n```{inference} I02\n```\n"})
+    warnings, out = _build(src)
+    ours = [w for w in warnings.splitlines() if "inference" in w and "already registered" not in w]
+    assert len(ours) == 1 and "page_b.md:3" in ours[0] and "I77" in ours[0]
+    assert 'href="page_a.html#inference-i01"' in (out / "page_b.html").read_text(encoding="utf-8")
 
 
 def test_unboxed_problems_counts_duplicates():
@@ -136,14 +143,17 @@ def test_codebook_accepts_a_complete_codebook():
     assert check_codebook(cb, PACKAGE, "data/codebook.csv") == []
 
 
+OTHER_CODED = [("things.flag", "true"), ("things.flag", "false"), ("things.size", "big")]
+
+
 def test_codebook_refuses_an_enum_code_without_a_row():
-    cb = _codebook([("things.kind", "a")])
+    cb = _codebook([("things.kind", "a"), *OTHER_CODED])
     [v] = check_codebook(cb, PACKAGE, "data/codebook.csv")
     assert (v.file, v.line, v.column) == ("data/codebook.csv", 2, "code") and "'b'" in v.message
 
 
 def test_codebook_refuses_unknown_codes_and_variables():
-    cb = _codebook([("things.kind", "a"), ("things.kind", "b"), ("things.kind", "c"), ("things.colour", "red"), ("nothing", "x")])
+    cb = _codebook([("things.kind", "a"), ("things.kind", "b"), ("things.kind", "c"), ("things.colour", "red"), ("nothing", "x"), *OTHER_CODED])
     out = check_codebook(cb, PACKAGE, "data/codebook.csv")
     assert [(v.line, v.column) for v in out] == [(4, "code"), (5, "variable"), (6, "variable")]
 
@@ -176,3 +186,56 @@ def test_changes_per_variable_counts_rows_not_log_lines():
 
     counts = changes_per_variable(DS())
     assert counts.to_dict("records") == [{"variable": "things.kind", "rows changed": 2, "rows coded": 3}, {"variable": "things.flag", "rows changed": 1, "rows coded": 3}]
+
+
+def test_removed_rows_count_under_their_table():
+    class DS:
+        tables = {"things": pd.DataFrame({"thing_id": ["T1"]})}
+        recoding_log = _log([("things", "T2", "(row)", "a,b", "", "r"), ("things", "T3", "(row)", "a,b", "", "r")])
+
+    assert changes_per_variable(DS()).to_dict("records") == [{"variable": "things: rows removed", "rows changed": 2, "rows coded": 3}]
+
+
+def test_cross_table_checks_wait_for_every_table():
+    from analysis.codebook import check_registers
+
+    package = {"resources": [*PACKAGE["resources"], {"name": "inferences", "schema": {"primaryKey": "inference_id", "fields": []}}]}
+    inf = pd.DataFrame({"inference_id": ["I01"], "basis": ["Z99"]}, index=[2])
+    files = {"inferences": "data/inferences.csv"}
+    assert check_registers({"inferences": inf}, package, files, set()) == []  # 'things' failed to load: no dangling-id noise
+    things = pd.DataFrame({"thing_id": ["T1"]})
+    [v] = check_registers({"inferences": inf, "things": things}, package, files, set())
+    assert (v.line, v.column) == (2, "basis")
+
+
+def test_translation_table_links_rows_and_boxes(ds):
+    from analysis.translation import translation_table
+
+    t = translation_table(ds)
+    assert len(t.frame) == len(ds.translation_notes)
+    row = t.frame.iloc[ds.translation_notes.index[ds.translation_notes.quote == "It is demanded to"][0]]
+    assert 'href="source.html#q-d06"' in row["rows it affects"]
+    assert 'href="directives.html#inference-i02"' in row["inference"]
+
+
+def test_log_table_lists_every_inference_with_its_page(ds):
+    from analysis.inferences import log_table
+
+    t = log_table(ds, {"chapters/source": "The source"})
+    assert len(t.frame) == len(ds.inferences)
+    assert '<a href="source.html#inference-i01">The source</a>' in t.frame["boxed in"].tolist()
+
+
+def test_codebook_must_cover_every_coded_column_of_a_table_it_covers():
+    cb = _codebook([("things.kind", "a"), ("things.kind", "b")])
+    out = check_codebook(cb, PACKAGE, "data/codebook.csv")
+    assert sorted(v.message.split(" ")[0] for v in out) == ["things.flag", "things.size"]
+    assert all(v.column == "variable" and v.line is None for v in out)
+
+
+def test_strict_build_fails_on_an_unknown_id(tmp_path):
+    import subprocess
+
+    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n\n```{inference} I99\n```\n", "page_b": "# B\n\n```{inference} I02\n```\n"})
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "I99" in proc.stderr
