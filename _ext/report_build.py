@@ -95,7 +95,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 
 def _finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
+    if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
         sizes = replace_bundle(Path(app.outdir))
         if sizes:
             logger.info(f"[report] icon bundle reduced from {sizes[0]:,} to {sizes[1]:,} bytes")
