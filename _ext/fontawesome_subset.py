@@ -6,6 +6,11 @@ reads the icon definitions out of that bundle, keeps those that the built pages 
 and writes a small script in its place that swaps each ``<i class="fa-...">`` for an
 inline SVG, as the full bundle does. Icons: Font Awesome Free, CC BY 4.0
 (https://fontawesome.com/license/free).
+
+It reads the minified bundle of Font Awesome 6 as pydata-sphinx-theme 0.17 ships it. If
+a theme upgrade changes that format, :func:`replace_bundle` raises
+:class:`IconSubsetError` and the build stops, instead of writing a script that draws no
+icons (the site's stylesheet hides the font glyphs of the ``<i>`` placeholders).
 """
 
 from __future__ import annotations
@@ -19,6 +24,15 @@ _ICON = re.compile(r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[(\d+),(\d+),\[[^\]]
 _PACK = re.compile(r'\b\w+\("(fa[bsr])",\w+\)')
 _STYLES = {"fa-solid": "fas", "fas": "fas", "fa-brands": "fab", "fab": "fab", "fa-regular": "far", "far": "far"}
 _CLASSES = re.compile(r'<i class="([^"]*\bfa-[^"]*)"')
+#: Classes that change how an icon is drawn, not which icon it is.
+_MODIFIERS = {"fa-fw", "fa-lg", "fa-xs", "fa-sm", "fa-xl", "fa-2xs", "fa-2xl", "fa-spin", "fa-pulse", "fa-border", "fa-inverse", "fa-flip", "fa-beat", "fa-fade", "fa-bounce", "fa-shake"}
+_MODIFIERS |= {f"fa-{n}x" for n in range(1, 11)} | {"fa-rotate-90", "fa-rotate-180", "fa-rotate-270", "fa-flip-horizontal", "fa-flip-vertical", "fa-pull-left", "fa-pull-right", "fa-stack-1x", "fa-stack-2x"}
+#: Fewer icon definitions than this in the bundle means its format is not the one this module reads.
+MIN_BUNDLE_ICONS = 500
+
+
+class IconSubsetError(RuntimeError):
+    """The theme's icon bundle is not in the format this module reads, or lacks icons the site uses."""
 
 _RUNTIME = r"""
 (function () {
@@ -73,30 +87,45 @@ def used_icons(pages: list[str]) -> set[tuple[str, str]]:
         for classes in _CLASSES.findall(html):
             names = classes.split()
             style = next((_STYLES[c] for c in names if c in _STYLES), "fas")
-            used |= {(style, c[3:]) for c in names if c.startswith("fa-") and c not in _STYLES}
+            used |= {(style, c[3:]) for c in names if c.startswith("fa-") and c not in _STYLES and c not in _MODIFIERS}
     return used
 
 
-def subset_script(bundle: str, used: set[tuple[str, str]]) -> str:
-    """The replacement script: the runtime and the definitions of the used icons only."""
+def subset_script(bundle: str, used: set[tuple[str, str]], min_icons: int = MIN_BUNDLE_ICONS) -> str:
+    """The replacement script: the runtime and the definitions of the used icons only.
+
+    Raises
+    ------
+    IconSubsetError
+        If the bundle holds fewer than ``min_icons`` icons (an unknown format)
+        or lacks an icon that the pages use.
+    """
     defs = icon_definitions(bundle)
+    total = sum(len(icons) for icons in defs.values())
+    if total < min_icons:
+        raise IconSubsetError(
+            f"the theme's Font Awesome bundle yields {total} icon definitions (at least {min_icons} expected): "
+            "its format is not the one _ext/fontawesome_subset.py reads; update the module or stop subsetting"
+        )
+    missing = sorted(f"{pack} {name}" for pack, name in used if name not in defs.get(pack, {}))
+    if missing:
+        raise IconSubsetError(f"the pages use icons that the theme's bundle does not define: {', '.join(missing)}")
     keep: dict[str, dict[str, list]] = {}
     for pack, name in sorted(used):
-        if name in defs.get(pack, {}):
-            keep.setdefault(pack, {})[name] = defs[pack][name]
+        keep.setdefault(pack, {})[name] = defs[pack][name]
     return MARKER + "\nvar ICONS = " + json.dumps(keep, separators=(",", ":")) + ";\n" + _RUNTIME % {"styles": json.dumps(_STYLES)}
 
 
-def replace_bundle(outdir: Path) -> tuple[int, int] | None:
+def replace_bundle(outdir: Path, min_icons: int = MIN_BUNDLE_ICONS) -> tuple[int, int] | None:
     """Swap ``_static/scripts/fontawesome.js`` in a built site for the subset; returns (old, new) sizes."""
     target = outdir / "_static" / "scripts" / "fontawesome.js"
     if not target.exists():
-        return None
+        raise IconSubsetError(f"no icon bundle at {target}: the theme no longer ships Font Awesome this way")
     bundle = target.read_text(encoding="utf-8")
     if bundle.startswith(MARKER):
         return None
     pages = [p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")]
-    script = subset_script(bundle, used_icons(pages))
+    script = subset_script(bundle, used_icons(pages), min_icons)
     target.write_text(script, encoding="utf-8")
     target.with_name("fontawesome.js.map").unlink(missing_ok=True)
     return len(bundle.encode()), len(script.encode())

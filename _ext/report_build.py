@@ -7,34 +7,38 @@
    cache and marks every notebook that imports ``analysis`` for re-reading, so
    they re-execute against the new code and data. A prose-only edit leaves the
    fingerprint alone and executes nothing.
-2. **An offline, console-clean site.** The book does not offer live code (thebe):
-   its listeners are disconnected and its CDN-loading scripts and stylesheet are
-   dropped, so no page asks another host for anything.
-3. **A meta description per page**, taken from the page's first paragraph.
+2. **Links to the annotated source that every builder resolves.** Each coded row's
+   anchor on the annotated source page (``report_source_doc``, ``id="q-td06"``) is
+   registered as a Sphinx label, so table cells (``[TD06](#q-td06)``, written by
+   :class:`analysis.tables.Table`) and the ``{quote}`` role are ordinary
+   cross-references: right in ``html``, ``dirhtml``, ``singlehtml`` and the PDF.
+3. **Quotations from the data in prose**: the role ``{quote}`TD06``` writes the quote
+   of row TD06 (any coded row, sentences included) in quotation marks, linked to its
+   place in the annotated source; ``{quote}`TD06:60 countries``` shows only that
+   fragment, which must be part of the row's quote. An unknown id or a fragment that is
+   not in the quote is an error at its place in the page (``-W`` fails the build).
 4. **Accessibility repairs** of markup that extensions emit: myst-nb's toggles get
    no aria-label that hides their visible text, and the bibliography's entries
    get the ``listitem`` role that their ``role="list"`` container requires.
 5. **A lighter page**: the theme's 1.5 MB icon bundle is replaced by the icons the
-   site uses (see ``fontawesome_subset.py``).
-6. **Numbered tables**: the report's tables are numbered in order on each page.
-7. **Quotations from the data in prose**: the role ``{quote}`TD06``` writes the quote
-   of row TD06 (any coded row, sentences S01... included) in quotation marks, linked to
-   its place in the annotated source; ``{quote}`TD06:60 countries``` shows only that
-   fragment, which must be part of the row's quote. An unknown id or a fragment that is
-   not in the quote stops the build.
+   site uses (see ``fontawesome_subset.py``; it fails the build when the bundle's
+   format is not the one it knows).
+
+Tables are numbered by Sphinx (``numfig``), meta descriptions come from
+``sphinxext-opengraph`` and live code (thebe) is left out of the extension list in
+``_config.yml``: none of these needs code here.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from fontawesome_subset import replace_bundle
@@ -91,43 +95,13 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 
 def _finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
+    if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
         sizes = replace_bundle(Path(app.outdir))
         if sizes:
             logger.info(f"[report] icon bundle reduced from {sizes[0]:,} to {sizes[1]:,} bytes")
     current = getattr(app.env, "report_fingerprint", None)
     if exception is None and current and app.builder.name in ("html", "dirhtml", "latex"):
         _stamp_path(app).write_text(current + "\n")
-
-
-def _drop_thebe(app: Sphinx) -> None:
-    for event, listeners in app.events.listeners.items():
-        listeners[:] = [l for l in listeners if not getattr(l.handler, "__module__", "").startswith("sphinx_thebe")]
-    app.registry.css_files[:] = [(f, a) for f, a in app.registry.css_files if "thebe" not in str(f)]
-    app.registry.js_files[:] = [(f, a) for f, a in app.registry.js_files if "thebe" not in str(f) and "thebe" not in str(a.get("body", ""))]
-    builder = app.builder
-    if hasattr(builder, "css_files"):
-        builder.css_files[:] = [c for c in builder.css_files if "thebe" not in str(getattr(c, "filename", c))]
-    if hasattr(builder, "script_files"):
-        builder.script_files[:] = [
-            s for s in builder.script_files if "thebe" not in str(getattr(s, "filename", s)) and "thebe" not in str(getattr(s, "attributes", {}).get("body", ""))
-        ]
-
-
-def _first_paragraph(doctree: nodes.document | None) -> str:
-    if doctree is None:
-        return ""
-    for para in doctree.findall(nodes.paragraph):
-        text = " ".join(para.astext().split())
-        if len(text) > 40:
-            return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
-    return ""
-
-
-def _meta_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    text = _first_paragraph(doctree) or app.config.html_title or ""
-    if text:
-        context["metatags"] = context.get("metatags", "") + f'\n    <meta name="description" content="{html.escape(text, quote=True)}" />'
 
 
 ACCESSIBILITY_REPAIRS = [
@@ -144,84 +118,109 @@ def _repair_accessibility(app: Sphinx, pagename: str, templatename: str, context
         context["body"] = body
 
 
-_TABLE_CAPTION = re.compile(r'(<div class="report-table"[^>]*>)(<table class="table report">)<caption>')
+
+# --- The annotated source: its anchors as labels, and the {quote} role ------------------
+
+_QUOTES: dict[str, dict[str, str]] = {}  # srcdir -> {row id: quote}, loaded once per build process
 
 
-def number_tables(body: str) -> str:
-    """Number the report's tables on a page in order ("Table 1: ..."), each with an id to link to."""
-    count = 0
+def source_quotes(srcdir: str | Path) -> dict[str, str]:
+    """Every coded row's quote by row id (sentences included), read with the report's loader."""
+    key = str(Path(srcdir).resolve())
+    if key not in _QUOTES:
+        from analysis import load_all
+        from analysis.schema import provenance_keys
 
-    def label(match: re.Match) -> str:
-        nonlocal count
-        count += 1
-        table = match.group(2).replace("<table ", f'<table id="table-{count}" ')
-        return f'{match.group(1)}{table}<caption><span class="caption-number">Table {count}: </span>'
-
-    return _TABLE_CAPTION.sub(label, body)
-
-
-def _number_tables(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if context.get("body"):
-        context["body"] = number_tables(context["body"])
+        ds = load_all(Path(srcdir))
+        _QUOTES[key] = {
+            str(row_id): str(quote)
+            for table, column in provenance_keys(ds.package).items()
+            for row_id, quote in zip(ds.tables[table][column], ds.tables[table]["quote"])
+        }
+    return _QUOTES[key]
 
 
-SOURCE_DOC = "chapters/source"
+def _register_source_anchors(app: Sphinx, doctree: nodes.document) -> None:
+    """Make each coded row's anchor in the annotated source a label that links can name.
+
+    The annotated source marks row ``TD06`` with ``id="q-td06"`` (:func:`analysis.tables.anchor`).
+    Registered as a label of that page, ``[TD06](#q-td06)`` in a table and the ``{quote}`` role
+    resolve through Sphinx like any cross-reference: ``source.html#q-td06`` on the site, an
+    in-page jump in the single page (and so in the PDF).
+    """
+    from analysis.tables import anchor
+
+    env = app.env
+    if env.docname != app.config.report_source_doc:
+        return
+    std = env.domains["std"]
+    for row_id in source_quotes(app.srcdir):
+        name = anchor(row_id)
+        std.anonlabels[name] = (env.docname, name)
+        std.labels[name] = (env.docname, name, row_id)
 
 
-class QuoteError(Exception):
-    """A {quote} role names an unknown row or a fragment that its quote does not contain."""
-
-
-def _load_quotes(app: Sphinx) -> None:
-    from analysis import load_all
-    from analysis.schema import provenance_keys
-
-    ds = load_all(Path(app.srcdir))
-    app.report_quotes = {  # type: ignore[attr-defined]
-        str(row_id): str(quote)
-        for table, key in provenance_keys(ds.package).items()
-        for row_id, quote in zip(ds.tables[table][key], ds.tables[table]["quote"])
-    }
+def _quote_examples(quotes: dict[str, str]) -> str:
+    firsts: dict[str, str] = {}
+    for row_id in quotes:
+        firsts.setdefault(row_id.rstrip("0123456789"), row_id)
+    return ", ".join(list(firsts.values())[:5])
 
 
 def _quote_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    env = inliner.document.settings.env
-    if not hasattr(env.app, "report_quotes"):  # loaded on first use, so a no-op build skips it
-        _load_quotes(env.app)
-    quotes: dict[str, str] = env.app.report_quotes
-    key, _, fragment = text.partition(":")
-    key, fragment = key.strip(), fragment.strip()
-    if key not in quotes:
-        raise QuoteError(f"{env.docname}, line {lineno}: {{quote}}`{text}` names no coded row (ids look like Z01, TD06, A03, D08, S03)")
-    shown = fragment or quotes[key]
-    if fragment and fragment not in quotes[key]:
-        raise QuoteError(f"{env.docname}, line {lineno}: {{quote}}`{text}`: {fragment!r} is not part of the quote of {key}: {quotes[key]!r}")
-    node = nodes.reference(rawtext, f"\u201c{shown}\u201d", refuri="#", classes=["quote", "report-quote"])
+    """``{quote}`ID``` or ``{quote}`ID:fragment```: a coded row's quote, linked to the source.
+
+    An unknown id, or a fragment that the row's quote does not contain, is reported as an
+    error at the role's place (``-W`` fails the build; ``--keep-going`` lists them all).
+    """
+    from sphinx import addnodes
+
     from analysis.tables import anchor
 
-    node["report_anchor"] = anchor(key)
-    return [node], []
+    env = inliner.document.settings.env
+    quotes = source_quotes(env.srcdir)
+    key, _, fragment = text.partition(":")
+    key, fragment = key.strip(), fragment.strip()
+    problem = None
+    if key not in quotes:
+        problem = f"{{quote}}`{text}` names no coded row (ids look like {_quote_examples(quotes)})"
+    elif fragment and fragment not in quotes[key]:
+        problem = f"{{quote}}`{text}`: {fragment!r} is not part of the quote of {key}: {quotes[key]!r}"
+    if problem:
+        msg = inliner.reporter.error(problem, line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    shown = f"\u201c{fragment or quotes[key]}\u201d"
+    ref = addnodes.pending_xref(rawtext, refdomain="std", reftype="ref", reftarget=anchor(key), refexplicit=True, refwarn=True)
+    ref += nodes.inline(shown, shown, classes=["report-quote"])
+    return [ref], []
 
 
-def _resolve_quote_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    for node in doctree.findall(nodes.reference):
-        anchor = node.get("report_anchor")
-        if not anchor:
-            continue
-        if docname == SOURCE_DOC:
-            node["refuri"] = f"#{anchor}"
-            continue
-        uri = app.builder.get_relative_uri(docname, SOURCE_DOC)
-        node["refuri"] = (uri.split("#")[0] if "#" not in uri else "") + f"#{anchor}"
+class SinglePageFragments(SphinxPostTransform):
+    """In the single-page book, link to another chapter's target by its fragment alone.
+
+    Sphinx's ``singlehtml`` builder writes a cross-chapter link as ``<root doc>.html#id``
+    relative to the output root, although the page itself lies in the root document's
+    folder (``chapters/index.html``), so the link leaves the page (and the PDF printed
+    from it). Every chapter is on that one page, so ``#id`` is the right link.
+    """
+
+    default_priority = 900  # after references are resolved, before the builder's own fix-up
+    builders = ("singlehtml",)
+
+    def run(self, **kwargs) -> None:
+        for ref in self.document.findall(nodes.reference):
+            uri = ref.get("refuri", "")
+            if uri.startswith("#document-") and uri.count("#") == 2:
+                ref["refuri"] = "#" + uri.rsplit("#", 1)[1]
 
 
 def setup(app: Sphinx) -> dict:
+    """Register the report's role, config value and event handlers."""
+    app.add_config_value("report_source_doc", "chapters/source", "env", types=[str])
     app.add_role("quote", _quote_role)
-    app.connect("doctree-resolved", _resolve_quote_links)
-    app.connect("builder-inited", _drop_thebe, priority=900)
+    app.connect("doctree-read", _register_source_anchors)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _finished)
-    app.connect("html-page-context", _meta_description)
     app.connect("html-page-context", _repair_accessibility)
-    app.connect("html-page-context", _number_tables)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_post_transform(SinglePageFragments)
+    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,92 +1,194 @@
 """Readable tables for the book: no index column, wrapped quotes, captions, links to the source.
 
-A :class:`Table` shows as HTML in the book and in Jupyter, and as plain text
-elsewhere (and to nbval).
+A :class:`Table` displays in three forms, and each display picks the one it understands:
+
+* ``text/markdown``: a MyST ``list-table`` with a caption and a ``:name:``. The book
+  renders this form (``nb_render_markdown_format: myst`` and a mime priority in
+  ``_config.yml``), so Sphinx numbers the table, prose can cite it with
+  ``{numref}`tbl-...```, and links to the annotated source are cross-references that
+  the builder resolves (``source.html#q-td06`` on the site, an in-document jump in the
+  single page and the PDF).
+* ``text/html``: a plain captioned table for Jupyter, with no link to a page that does
+  not exist there (ids and quotes are shown as text).
+* ``text/plain``: for terminals and nbval.
+
+Text from the data is always inert: every markup character in a Markdown cell is
+backslash-escaped and every HTML cell is HTML-escaped.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Table", "anchor", "source_link", "quote_cell", "SOURCE_PAGE"]
+__all__ = ["Table", "SourceLink", "anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
 
-#: The page of the annotated source, relative to every chapter page.
-SOURCE_PAGE = "source.html"
+_UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
+# CommonMark lets a backslash escape any ASCII punctuation character.
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 
 
 def anchor(row_id: str) -> str:
-    """The HTML id of a coded row's place in the annotated source (``q-td01``)."""
-    return f"q-{row_id.lower()}"
+    """The id of a coded row's place in the annotated source (``q-td01``).
+
+    It is a label Sphinx knows (registered by the local extension), so a Markdown link
+    ``[TD01](#q-td01)`` from any page resolves to it in every builder.
+    """
+    return "q-" + _UNSAFE_ID.sub("-", str(row_id).lower()).strip("-")
 
 
-def source_link(row_id: str, label: str | None = None) -> str:
-    """An HTML link to a row's place in the annotated source."""
-    text = html.escape(label if label is not None else row_id)
-    return f'<a href="{SOURCE_PAGE}#{anchor(row_id)}">{text}</a>'
+def slug(text: str, limit: int = 60) -> str:
+    """A lower-case, hyphenated id made from ``text``, cut at a word boundary near ``limit``."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = ""
+    for w in words:
+        if out and len(out) + 1 + len(w) > limit:
+            break
+        out = f"{out}-{w}" if out else w
+    return out or "table"
 
 
-def quote_cell(quote: str, row_id: str) -> str:
+def escape_markdown(text: str) -> str:
+    """``text`` as inert MyST Markdown: one line, every ASCII punctuation character escaped.
+
+    Roles (``{glue:text}``), emphasis, links, raw HTML, math and substitutions in data
+    are therefore shown literally.
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+class SourceLink(str):
+    """Text that links to a coded row's place in the annotated source.
+
+    It is a ``str`` (its plain text), so a frame holding it sorts, prints and compares
+    as text; :class:`Table` renders it as a cross-reference in the book.
+
+    Parameters
+    ----------
+    text : str
+        The text shown.
+    row_id : str
+        The coded row linked to (its anchor is :func:`anchor` of it).
+    """
+
+    row_id: str
+
+    def __new__(cls, text: str, row_id: str) -> SourceLink:
+        obj = super().__new__(cls, text)
+        obj.row_id = str(row_id)
+        return obj
+
+    def __reduce__(self):
+        return (SourceLink, (str(self), self.row_id))
+
+    def markdown(self) -> str:
+        """The MyST link to the row: ``[TD06](#q-td06)``."""
+        return f"[{escape_markdown(str(self))}](#{anchor(self.row_id)})"
+
+
+def source_link(row_id: str, label: str | None = None) -> SourceLink:
+    """A link to a row's place in the annotated source, shown as ``label`` (default: the id)."""
+    return SourceLink(label if label is not None else str(row_id), row_id)
+
+
+def quote_cell(quote: str, row_id: str) -> SourceLink:
     """A quote shown in quotation marks and linked to its place in the source."""
-    return f'<a class="quote" href="{SOURCE_PAGE}#{anchor(row_id)}" title="See {html.escape(row_id)} in the annotated source">“{html.escape(quote)}”</a>'
+    return SourceLink(f"\u201c{quote}\u201d", row_id)
 
 
 @dataclass
 class Table:
-    """A captioned table for display.
+    """A captioned, numbered table for display.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        The rows to show; its index is never shown.
+        The rows to show; its index is never shown. Cells made by :func:`source_link`
+        or :func:`quote_cell` link to the annotated source; every other value is text.
     caption : str
         Says what the table shows.
     html_columns : list of str
-        Columns whose cells are already HTML (links, quotes) and must not be escaped.
+        Accepted for compatibility and ignored: links are recognised by their type, and
+        no cell is ever passed through as markup.
     widths : dict of str to str
-        CSS widths per column (``{"quote": "40%"}``).
+        Relative widths of some columns as percentages (``{"quote": "40%"}``); the
+        other columns share what is left.
+    name : str, optional
+        The label prose cites with ``{numref}`name```. Default: ``tbl-`` and a slug of
+        the caption (:attr:`label`).
     """
 
     frame: pd.DataFrame
     caption: str
     html_columns: list[str] = field(default_factory=list)
     widths: dict[str, str] = field(default_factory=dict)
+    name: str | None = None
 
-    def _cell(self, column: str, value: object) -> str:
+    @property
+    def label(self) -> str:
+        """The table's label: ``name`` if given, else ``tbl-<slug of the caption>``."""
+        return self.name or f"tbl-{slug(self.caption)}"
+
+    @staticmethod
+    def _text(value: object) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "—"
+            return "\u2014"
         if isinstance(value, float) and value.is_integer():
-            value = f"{int(value):,}"
-        if column in self.html_columns:
-            return str(value)
-        return html.escape(str(value))
+            return f"{int(value):,}"
+        return str(value)
+
+    def _column_widths(self) -> list[int] | None:
+        if not self.widths:
+            return None
+        columns = [str(c) for c in self.frame.columns]
+        given = {c: float(str(w).rstrip("%")) for c, w in self.widths.items() if c in columns}
+        rest = [c for c in columns if c not in given]
+        share = max((100 - sum(given.values())) / len(rest), 5) if rest else 0
+        return [max(1, round(given.get(c, share))) for c in columns]
+
+    def to_markdown(self) -> str:
+        """The table as a MyST ``list-table``: numbered caption, label, header row, links."""
+
+        def cell(value: object) -> str:
+            if isinstance(value, SourceLink):
+                return value.markdown()
+            return escape_markdown(self._text(value))
+
+        widths = self._column_widths()
+        lines = [
+            f"~~~{{list-table}} {escape_markdown(self.caption)}",
+            f":name: {self.label}",
+            ":header-rows: 1",
+            ":class: report-table",
+            f":widths: {' '.join(map(str, widths))}" if widths else ":widths: auto",
+            "",
+        ]
+        rows = [list(self.frame.columns), *self.frame.itertuples(index=False, name=None)]
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                text = escape_markdown(str(value)) if i == 0 else cell(value)
+                lines.append(f"{'* -' if j == 0 else '  -'} {text}".rstrip())
+        lines.append("~~~")
+        return "\n".join(lines) + "\n"
 
     def to_html(self) -> str:
-        """The table as accessible HTML: caption, scoped column headers, no index."""
-        def th(c: str) -> str:
-            style = f' style="width:{self.widths[c]}"' if c in self.widths else ""
-            return f'<th scope="col"{style}>{html.escape(str(c))}</th>'
-
-        head = "".join(th(c) for c in self.frame.columns)
+        """The table as plain HTML for Jupyter: caption, column headers, no index, no links."""
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{self._cell(c, v)}</td>" for c, v in zip(self.frame.columns, row)) + "</tr>"
+            "<tr>" + "".join(f"<td>{html.escape(self._text(v))}</td>" for v in row) + "</tr>"
             for row in self.frame.itertuples(index=False, name=None)
         )
-        return (
-            f'<div class="report-table" role="region" tabindex="0" aria-label="{html.escape(self.caption, quote=True)}">'
-            f'<table class="table report">'
-            f"<caption>{html.escape(self.caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-        )
+        return f'<table class="report-table"><caption>{html.escape(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def __repr__(self) -> str:
-        plain = self.frame.copy()
-        for c in self.html_columns:
-            plain[c] = plain[c].astype(str).str.replace(r"<[^>]+>", "", regex=True).map(html.unescape)
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            return f"{self.caption}\n{plain.to_string(index=False)}"
+            return f"{self.caption}\n{self.frame.to_string(index=False)}"

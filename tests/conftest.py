@@ -1,13 +1,20 @@
-"""Shared fixtures: the repository root, the loaded dataset, and a scratch copy of the data."""
+"""Shared fixtures: the repository root, the loaded dataset, a scratch copy of the data, and
+one strict build of the whole book (site, single page and PDF) per test run.
+
+The build is made in a temporary copy of the book, never in the developer's ``_build``.
+"""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from analysis import load_all
+from bookutil import build, copy_book
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,17 +43,15 @@ def scratch(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_book():
-    """A clean, strict, full build of the book in the repository's own _build (shared by the site tests)."""
-    import shutil
-    from bookutil import build
+def built_book(tmp_path_factory):
+    """A strict, full build of a copy of the book, then its PDF; shared by the build, PDF and browser tests.
 
-    import subprocess
-    import sys
-
-    shutil.rmtree(ROOT / "_build", ignore_errors=True)
-    proc = build(ROOT, "--all", "-W", "-n", "--keep-going")
+    Returns a dict: ``proc`` (the HTML build), ``pdf`` (the PDF script's run, None if the
+    HTML build failed), ``root`` (the copy), ``html`` and ``singlehtml`` (output folders).
+    """
+    book = copy_book(tmp_path_factory.mktemp("built") / "book")
+    proc = build(book, "--all", "-W", "-n", "--keep-going")
     pdf = None
     if proc.returncode == 0:
-        pdf = subprocess.run([sys.executable, str(ROOT / "tools/build_pdf.py")], capture_output=True, text=True, timeout=600)
-    return {"proc": proc, "pdf": pdf, "html": ROOT / "_build" / "html"}
+        pdf = subprocess.run([sys.executable, str(ROOT / "tools/build_pdf.py"), str(book)], capture_output=True, text=True, timeout=900)
+    return {"proc": proc, "pdf": pdf, "root": book, "html": book / "_build" / "html", "singlehtml": book / "_build" / "singlehtml"}

@@ -13,29 +13,7 @@ import pytest  # noqa: E402
 from analysis import annotate, sourcemap, style, tables, timeline  # noqa: E402
 
 
-# --- tables -----------------------------------------------------------------
-def test_table_html_has_caption_scoped_headers_and_no_index():
-    t = tables.Table(pd.DataFrame({"a": [1.0, None], "b": ["<x>", "y"]}, index=[5, 6]), "Cap & tion", widths={"b": "30%"})
-    h = t.to_html()
-    assert "<caption>Cap &amp; tion</caption>" in h
-    assert '<th scope="col" style="width:30%">b</th>' in h
-    assert "&lt;x&gt;" in h and "—" in h and ">1<" in h
-    assert ">5<" not in h  # the index is never shown
-    assert t._repr_html_() == h
-    assert repr(t).splitlines()[0] == "Cap & tion"
-
-
-def test_table_keeps_html_columns_and_strips_them_in_text():
-    cell = tables.quote_cell("a “b” & c", "TD01")
-    t = tables.Table(pd.DataFrame({"q": [cell]}), "c", html_columns=["q"])
-    assert 'href="source.html#q-td01"' in t.to_html()
-    assert "a “b” & c" in repr(t) and "<a" not in repr(t)
-
-
-def test_links_and_anchors():
-    assert tables.anchor("TD01") == "q-td01"
-    assert tables.source_link("A01") == '<a href="source.html#q-a01">A01</a>'
-    assert tables.source_link("A01", "x<y") == '<a href="source.html#q-a01">x&lt;y</a>'
+# --- tables: see test_tables.py ---------------------------------------------
 
 
 # --- annotated source and source map ----------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import json
+import html
 import re
+
+import yaml
 
 import pytest
 
@@ -96,19 +98,7 @@ def test_site_offers_downloads_repository_and_launch_buttons(built_book):
     assert "../_sources/chapters/tiandy.ipynb" in text  # download .ipynb
     assert "Launch Binder" in text or "mybinder.org" in text
     assert "repository" in text.lower() and "github.com" in text
-    assert "thebe" not in text.lower()
-
-
-def test_pdf_of_the_whole_book_is_built_and_linked(built_book):
-    pdf = built_book["pdf"]
-    assert pdf is not None and pdf.returncode == 0, (pdf.stdout + pdf.stderr)[-3000:] if pdf else "HTML build failed"
-    path = built_book["html"] / "report.pdf"
-    data = path.read_bytes()
-    assert data.startswith(b"%PDF-") and len(data) > 300_000
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert pages >= 30, pages
-    front = (built_book["html"] / "chapters/index.html").read_text(encoding="utf-8")
-    assert 'href="../report.pdf"' in front
+    assert "sphinx-thebe" not in text  # no live-code scripts: thebe is left out of the extensions
 
 
 def test_icon_bundle_is_reduced_to_the_icons_used(built_book):
@@ -119,19 +109,51 @@ def test_icon_bundle_is_reduced_to_the_icons_used(built_book):
         assert icon in script
 
 
-@pytest.mark.parametrize(
-    "role, message",
-    [("{quote}`ZZ99`", "names no coded row"), ("{quote}`TD06:70 countries`", "is not part of the quote of TD06")],
-)
-def test_a_quote_not_in_the_data_stops_the_build(tmp_path, role, message):
+def test_quotes_not_in_the_data_are_errors_at_their_place_and_all_listed(tmp_path):
     book = copy_book(tmp_path / "book")
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
-    edit_notebook(book / "chapters/glossary.ipynb", "markdown", lambda s: s + f"\n\nA quotation: {role}.\n")
-    proc = build(book, "--all")
+    edit_notebook(book / "chapters/glossary.ipynb", "markdown", lambda s: s + "\n\nA quotation: {quote}`ZZ99`.\n\nAnother: {quote}`TD06:70 countries`.\n")
+    proc = build(book, "--all", "-W", "--keep-going")
+    out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert message in proc.stdout + proc.stderr
+    errors = [l for l in out.splitlines() if "ERROR" in l and "glossary" in l]
+    assert any("{quote}`ZZ99` names no coded row" in l for l in errors), out[-3000:]
+    assert any("'70 countries' is not part of the quote of TD06" in l for l in errors), out[-3000:]
 
 
 def test_prose_quotes_link_to_the_annotated_source(built_book):
     text = (built_book["html"] / "chapters/directives.html").read_text(encoding="utf-8")
-    assert re.search(r'<a class="quote report-quote reference external" href="source.html#q-d08">“a number of”</a>', text)
+    assert re.search(r'<a class="reference internal" href="source.html#q-d08"><span class="std std-ref">“a number of”</span></a>', text)
+
+
+def _captions(page: str) -> list[tuple[int, str]]:
+    return [(int(n), html.unescape(re.sub(r"<[^>]+>", "", c))) for n, c in re.findall(r'<span class="caption-number">Table (\d+) </span><span class="caption-text">(.*?)</span>', page)]
+
+
+def _toc_pages(root) -> list[str]:
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_tables_are_numbered_across_the_book_the_same_on_the_site_and_in_the_single_page(built_book):
+    site = [c for doc in _toc_pages(built_book["root"]) for c in _captions((built_book["html"] / f"{doc}.html").read_text(encoding="utf-8"))]
+    assert [n for n, _ in site] == list(range(1, len(site) + 1))
+    assert len(site) >= 40
+    single = _captions((built_book["singlehtml"] / "chapters/index.html").read_text(encoding="utf-8"))
+    assert single == site
+
+
+def test_tables_link_to_the_source_rows_in_every_builder(built_book):
+    page = (built_book["html"] / "chapters/tiandy.html").read_text(encoding="utf-8")
+    assert 'href="source.html#q-td06"' in page
+    single = (built_book["singlehtml"] / "chapters/index.html").read_text(encoding="utf-8")
+    assert 'href="#q-td06"' in single and 'id="q-td06"' in single
+    assert "source.html#" not in single and 'href="chapters/index.html#' not in single
+
+
+def test_prose_cites_a_table_by_its_number(built_book):
+    page = (built_book["html"] / "chapters/glossary.html").read_text(encoding="utf-8")
+    cited = re.findall(r'<a class="reference internal" href="#(tbl-[^"]+)"><span class="std std-numref">Table (\d+)</span></a>', page)
+    assert cited, "no {numref} to a table on the glossary page"
+    numbers = {t: n for t, n in re.findall(r'<table [^>]*id="(tbl-[^"]+)">\s*<caption><span class="caption-number">Table (\d+) ', page)}
+    assert all(numbers.get(t) == n for t, n in cited), (cited, numbers)

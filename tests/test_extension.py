@@ -1,9 +1,25 @@
-"""Unit tests of the local Sphinx extension's pure parts (_ext/report_build.py)."""
+"""Tests of the local Sphinx extension (_ext/report_build.py).
 
+Pure parts are tested directly. The seam between ``analysis.tables`` and Sphinx (a table
+written by :class:`analysis.tables.Table`, numbered and cited; its links and the
+``{quote}`` role resolved in ``html`` and ``singlehtml``; quote errors reported at their
+place) is tested on a three-page Sphinx project, which builds in a few seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
 import sys
 
-from docutils.core import publish_doctree
+import pandas as pd
+import pytest
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser as RstParser
+from docutils.utils import new_document
 
+from analysis.tables import Table, quote_cell, source_link
 from bookutil import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
@@ -35,23 +51,93 @@ def test_uses_analysis(tmp_path):
     assert not rb._uses_analysis(nb)
 
 
-def test_first_paragraph_for_meta_description():
-    doc = publish_doctree("Title\n=====\n\nShort.\n\n" + "A long opening paragraph that says what the page is about. " * 8)
-    text = rb._first_paragraph(doc)
-    assert text.startswith("A long opening paragraph") and len(text) <= 300 and text.endswith("…")
-    assert rb._first_paragraph(None) == ""
+def test_accessibility_repairs_apply_to_the_page_body():
+    context = {"body": '<summary aria-label="Toggle hidden content">x</summary><div role="doc-biblioentry">'}
+    rb._repair_accessibility(None, "p", "page.html", context, None)
+    assert context["body"] == '<summary>x</summary><div role="listitem">'
 
 
-def test_number_tables_in_page_order():
-    body = '<div class="report-table" role="region"><table class="table report"><caption>A</caption></table></div><div class="report-table"><table class="table report"><caption>B</caption>'
-    out = rb.number_tables(body)
-    assert '<table id="table-1" class="table report"><caption><span class="caption-number">Table 1: </span>A' in out
-    assert '<span class="caption-number">Table 2: </span>B' in out
-    assert rb.number_tables("<p>no tables</p>") == "<p>no tables</p>"
+def test_single_page_fragments_keep_only_the_target_id():
+    doc = new_document("<test>", get_default_settings(RstParser))
+    para = nodes.paragraph()
+    refs = [nodes.reference("", "x", refuri=u) for u in ("#document-chapters/source#q-td06", "#document-chapters/zone", "#local", "https://example.org/#a")]
+    para.extend(refs)
+    doc.append(para)
+    rb.SinglePageFragments(doc).run()
+    assert [r["refuri"] for r in refs] == ["#q-td06", "#document-chapters/zone", "#local", "https://example.org/#a"]
 
 
-def test_accessibility_repairs_are_plain_substitutions():
-    body = '<summary aria-label="Toggle hidden content">x</summary><div role="doc-biblioentry">'
-    for old, new in rb.ACCESSIBILITY_REPAIRS:
-        body = body.replace(old, new)
-    assert body == '<summary>x</summary><div role="listitem">'
+def test_quote_error_examples_name_one_id_per_kind():
+    assert rb._quote_examples({"A01": "", "A02": "", "TD06": "", "S01": ""}) == "A01, TD06, S01"
+
+
+# --- the seam with Sphinx, on a tiny project --------------------------------------------
+
+HOSTILE = ["<script>alert(1)</script>", "{glue:text}`x`", "**x**", "[a](javascript:alert(1))", "$x$", "{{ sub }}"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """A Sphinx project whose root document lies in a folder, as the book's does."""
+    from sphinx.application import Sphinx
+
+    src = tmp_path_factory.mktemp("tiny")
+    (src / "conf.py").write_text(
+        "extensions = ['myst_parser', 'report_build']\n"
+        "root_doc = 'book/index'\nreport_source_doc = 'book/source'\nnumfig = True\n"
+        "myst_enable_extensions = ['colon_fence', 'substitution', 'dollarmath', 'html_image']\n"
+    )
+    book = src / "book"
+    book.mkdir()
+    (book / "index.md").write_text("# Tiny\n\n```{toctree}\nsource\npage\nbad\n```\n")
+    (book / "source.md").write_text('# Source\n\n<span id="q-a01"></span>the first quoted words. <span id="q-b02"></span>Second.\n')
+    table = Table(
+        pd.DataFrame({"id": [source_link("A01"), source_link("B02")], "quote": [quote_cell("the first quoted words", "A01"), "—"], "note": HOSTILE[:2]}),
+        "Rows & <things>",
+        name="tbl-rows",
+    )
+    hostile = Table(pd.DataFrame({"value": HOSTILE}), "Hostile cells")
+    (book / "page.md").write_text(f"# Page\n\n{table.to_markdown()}\n{hostile.to_markdown()}\nSee {{numref}}`tbl-rows`, {{numref}}`{hostile.label}` and {{quote}}`A01:first quoted`.\n")
+    (book / "bad.md").write_text("# Bad\n\nOne {quote}`NOPE`.\n\nTwo {quote}`A01:absent words`.\n")
+    rb._QUOTES[str(src.resolve())] = {"A01": "the first quoted words", "B02": "Second."}
+    out = {}
+    for builder in ("html", "singlehtml"):
+        warnings = io.StringIO()
+        app = Sphinx(src, src, src / "_build" / builder, src / "_build" / "doctrees", builder, status=None, warning=warnings, freshenv=True)
+        app.build()
+        out[builder] = warnings.getvalue()
+    return {"src": src, "warnings": out, "html": src / "_build/html/book", "single": src / "_build/singlehtml/book/index.html"}
+
+
+def test_tables_are_numbered_and_cited(tiny):
+    page = (tiny["html"] / "page.html").read_text()
+    assert re.search(r'<table class="report-table[^"]*" id="tbl-rows">\s*<caption><span class="caption-number">Table 1 </span><span class="caption-text">Rows &amp; &lt;things&gt;</span>', page)
+    assert 'id="tbl-hostile-cells"' in page and '<span class="caption-number">Table 2 </span>' in page
+    assert '<a class="reference internal" href="#tbl-rows"><span class="std std-numref">Table 1</span></a>' in page
+    assert '<span class="std std-numref">Table 2</span>' in page
+
+
+def test_table_links_and_quotes_resolve_in_html_and_singlehtml(tiny):
+    page = (tiny["html"] / "page.html").read_text()
+    assert 'href="source.html#q-a01"><span class="std std-ref">A01</span>' in page
+    assert 'href="source.html#q-a01"><span class="std std-ref">“the first quoted words”</span>' in page
+    assert 'href="source.html#q-a01"><span class="std std-ref">“first quoted”</span>' in page  # the {quote} role
+    single = tiny["single"].read_text()
+    assert 'href="#q-a01"' in single and 'href="#q-b02"' in single
+    assert "source.html" not in single and "index.html#" not in single
+
+
+def test_data_in_table_cells_stays_text(tiny):
+    page = (tiny["html"] / "page.html").read_text()
+    body = page[page.index('id="tbl-hostile-cells"') :]
+    body = body[: body.index("</table>")]
+    cells = re.findall(r"<td><p>(.*?)</p></td>", body, flags=re.S)
+    assert cells == ["&lt;script&gt;alert(1)&lt;/script&gt;", "{glue:text}`x`", "**x**", "[a](javascript:alert(1))", "$x$", "{{ sub }}"]
+    assert "<script>alert" not in page and "javascript:" not in re.sub(r"<td><p>.*?</p></td>", "", page)
+
+
+def test_quote_errors_are_reported_at_their_place_and_all_listed(tiny):
+    errors = [line for line in tiny["warnings"]["html"].splitlines() if "ERROR" in line]
+    assert any(re.search(r"bad\.md:3: ERROR: \{quote\}`NOPE` names no coded row \(ids look like A01, B02\)", e) for e in errors), errors
+    assert any(re.search(r"bad\.md:5: ERROR: \{quote\}`A01:absent words`: 'absent words' is not part of the quote of A01", e) for e in errors), errors
+    assert "page.md" not in tiny["warnings"]["html"]  # the good page is clean

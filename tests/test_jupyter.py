@@ -22,6 +22,8 @@ from bookutil import ROOT
 
 websocket = pytest.importorskip("websocket")
 
+pytestmark = pytest.mark.jupyter
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -2,16 +2,22 @@
 
 Run after the HTML build (it reuses the execution cache, so nothing is re-executed):
 
-    .venv/bin/python tools/build_pdf.py
+    .venv/bin/python tools/build_pdf.py [BOOK_ROOT]
 
-Writes ``_build/html/report.pdf``, which the front page links to. Chromium is Debian's
-package (``bash tools/setup.sh`` installs it); Chinese terms need a CJK font
-(fonts-wqy-zenhei, also installed by the set-up).
+Writes ``<BOOK_ROOT>/_build/html/report.pdf`` (the repository by default), which the
+front page links to. Every link in the PDF is either a jump inside it (the builder
+resolves cross-references in the single page to fragments; see
+``_ext/report_build.py``, ``SinglePageFragments``) or a link to an outside address: a
+visible link to any other page of the local build stops the script, and the front
+page's link to this PDF becomes plain text. Chromium is Debian's package (``bash
+tools/setup.sh`` installs it); Chinese terms need a CJK font (fonts-wqy-zenhei, also
+installed by the set-up).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import shutil
 import subprocess
@@ -20,8 +26,6 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "_build"
-OUT = BUILD / "html" / "report.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -31,13 +35,12 @@ PRINT_CSS = """
 details.above-input, .cell_input, .toggle-details { display: none !important; }
 .bd-page-width, .bd-container, .bd-container__inner, .bd-main, .bd-content, .bd-article-container, .bd-article {
   max-width: none !important; width: 100% !important; margin: 0 !important; padding: 0 !important; }
-.report-table, div.cell_output .output { overflow: visible !important; }
-.report-table table.report td { max-width: none; }
+.pst-scrollable-table-container, div.cell_output .output { overflow: visible !important; }
+table.report-table td { max-width: none; }
 tr, figure, .admonition { break-inside: avoid; }
 body { font-size: 10pt; }
 figure img { max-width: 100%; }
-h1 { break-before: page; }
-section:first-of-type > h1 { break-before: avoid; }
+article.bd-article section > h1 { break-before: page; }  /* each chapter on a new page; the title block (.onlyprint) stays on page 1 */
 a { color: inherit; text-decoration: none; }
 """
 
@@ -47,21 +50,44 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def build_singlehtml() -> Path:
+# Links that would leave the printed page for another page of the local build: the front
+# page's link to this PDF is made plain text; any other one is an error.
+_LOCAL_LINKS = """() => {
+  const here = location.href.split("#")[0], found = [];
+  for (const a of document.querySelectorAll("a[href]")) {
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || url.href.split("#")[0] === here) continue;
+    if (!a.getClientRects().length) continue;  // not printed (hidden navigation)
+    if (url.pathname.endsWith("/report.pdf")) { a.removeAttribute("href"); continue; }
+    found.push(a.getAttribute("href"));
+  }
+  return found;
+}"""
+
+
+def book_title(root: Path) -> str:
+    """The book's title from ``_config.yml``."""
+    import yaml
+
+    return str(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("title", ""))
+
+
+def build_singlehtml(root: Path = ROOT) -> Path:
     """Build the single-page HTML of the book and return its main page."""
     jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run([str(jb), "build", str(ROOT), "--builder", "singlehtml"], capture_output=True, text=True)
+    proc = subprocess.run([str(jb), "build", str(root), "--builder", "singlehtml", "-W", "-n", "--keep-going"], capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
         raise SystemExit("singlehtml build failed")
-    # Sphinx writes the single page as chapters/index.html but with links relative to the
-    # output root; a copy at the root makes its stylesheets and images resolve.
-    page = BUILD / "singlehtml" / "book.html"
-    shutil.copy(BUILD / "singlehtml" / "chapters" / "index.html", page)
+    # Sphinx writes the single page as chapters/index.html but with its stylesheets and
+    # images relative to the output root; a copy at the root makes them resolve.
+    single = root / "_build" / "singlehtml"
+    page = single / "book.html"
+    shutil.copy(single / "chapters" / "index.html", page)
     return page
 
 
-def print_pdf(page_path: Path, out: Path) -> int:
+def print_pdf(page_path: Path, out: Path, title: str = "") -> int:
     """Print one HTML page to PDF with Chromium; returns the PDF's size in bytes."""
     from playwright.sync_api import sync_playwright
 
@@ -76,6 +102,9 @@ def print_pdf(page_path: Path, out: Path) -> int:
             page.goto(url, wait_until="networkidle")
             page.add_style_tag(content=PRINT_CSS)
             page.emulate_media(media="print")
+            leaving = page.evaluate(_LOCAL_LINKS)
+            if leaving:
+                raise SystemExit(f"{len(leaving)} link(s) in the single page lead to other local pages, not into the PDF: {leaving[:10]}")
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(
                 path=str(out),
@@ -84,7 +113,7 @@ def print_pdf(page_path: Path, out: Path) -> int:
                 print_background=True,
                 display_header_footer=True,
                 header_template="<span></span>",
-                footer_template='<div style="font-size:8pt;width:100%;text-align:center;color:#444">Dalian learns from Tianjin, 2018 — page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+                footer_template=f'<div style="font-size:8pt;width:100%;text-align:center;color:#444">{html.escape(title)} — page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
             )
             browser.close()
     finally:
@@ -92,10 +121,13 @@ def print_pdf(page_path: Path, out: Path) -> int:
     return out.stat().st_size
 
 
-def main() -> None:
-    page = build_singlehtml()
-    size = print_pdf(page, OUT)
-    print(f"PDF written to {OUT.relative_to(ROOT)} ({size / 1e6:.1f} MB)")
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]).resolve() if args else ROOT
+    out = root / "_build" / "html" / "report.pdf"
+    page = build_singlehtml(root)
+    size = print_pdf(page, out, book_title(root))
+    print(f"PDF written to {out} ({size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

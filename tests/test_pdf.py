@@ -1,0 +1,90 @@
+"""The PDF of the whole book: built, linked from the front page, and every link in it works.
+
+Links are read from the PDF's link annotations with pypdf: none goes to the local server
+the PDF was printed from, links to the annotated source and between chapters are jumps
+to named destinations inside the PDF, and links to the outside keep their real addresses.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def pdf(built_book):
+    run = built_book["pdf"]
+    assert run is not None and run.returncode == 0, (run.stdout + run.stderr)[-3000:] if run else "HTML build failed"
+    path = built_book["html"] / "report.pdf"
+    reader = pypdf.PdfReader(path)
+    uris, jumps = [], []
+    for number, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/Subtype") != "/Link":
+                continue
+            action = annot["/A"].get_object() if "/A" in annot else None
+            if action is not None and action.get("/S") == "/URI":
+                uris.append(str(action["/URI"]))
+            elif "/Dest" in annot:
+                jumps.append((number, str(annot["/Dest"])))
+            else:
+                raise AssertionError(f"page {number + 1}: a link of an unexpected kind: {annot}")
+    return {"path": path, "reader": reader, "uris": uris, "jumps": jumps, "named": reader.named_destinations}
+
+
+def test_pdf_is_built_and_linked_from_the_front_page(built_book, pdf):
+    assert pdf["path"].read_bytes().startswith(b"%PDF-")
+    assert len(pdf["reader"].pages) >= 30
+    front = (built_book["html"] / "chapters/index.html").read_text(encoding="utf-8")
+    assert 'href="../report.pdf"' in front
+
+
+def test_pdf_starts_with_the_title_on_page_one(pdf):
+    assert "Dalian learns from Tianjin" in pdf["reader"].pages[0].extract_text()
+
+
+def test_no_link_goes_to_the_local_server_or_a_file(pdf):
+    local = [u for u in pdf["uris"] if urlparse(u).hostname in ("127.0.0.1", "localhost") or urlparse(u).scheme not in ("http", "https", "mailto")]
+    assert local == []
+
+
+def test_internal_links_jump_to_destinations_inside_the_pdf(pdf):
+    assert len(pdf["jumps"]) >= 300
+    unresolved = sorted({name for _, name in pdf["jumps"] if name not in pdf["named"]})
+    assert unresolved == []
+    names = {name for _, name in pdf["jumps"]}
+    assert any(n.startswith("/q-") for n in names), "no link to the annotated source"
+    assert any(n.startswith("/document-chapters/") for n in names), "no link between chapters"
+
+
+def test_a_quote_link_lands_on_the_page_with_the_quote(pdf):
+    reader = pdf["reader"]
+    target = reader.get_destination_page_number(pdf["named"]["/q-td06"])
+    text = " ".join(reader.pages[target].extract_text().split())
+    assert "exported to more than 60 countries and regions" in text
+
+
+def test_outside_links_keep_their_addresses(built_book, pdf):
+    single = (built_book["singlehtml"] / "chapters/index.html").read_text(encoding="utf-8")
+    outside = {html.unescape(u) for u in re.findall(r'href="(https?://[^"]+)"', single)}
+    assert pdf["uris"], "no outside link in the PDF"
+    assert set(pdf["uris"]) <= outside
+    assert any(urlparse(u).hostname == "en.dl.gov.cn" for u in pdf["uris"])  # the source article
+
+
+def test_table_numbers_in_the_pdf_match_the_site(built_book, pdf):
+    text = " ".join(" ".join(p.extract_text() for p in pdf["reader"].pages).split())
+    page = (built_book["html"] / "chapters/tiandy.html").read_text(encoding="utf-8")
+    site = re.findall(r'<span class="caption-number">Table (\d+) </span><span class="caption-text">([^<]+)</span>', page)
+    assert site
+    for number, caption in site:
+        start = " ".join(html.unescape(caption).split()[:4])
+        assert f"Table {number} {start}" in text, (number, start)
