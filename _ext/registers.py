@@ -105,6 +105,9 @@ class InferenceDirective(SphinxDirective):
                 **WARN,
             )
         _boxes(self.env).append((self.env.docname, inference_id, self.lineno))
+        std = self.env.domains["std"]  # a label, so tables and prose can link to the box in every builder
+        std.anonlabels[box_id(inference_id)] = (self.env.docname, box_id(inference_id))
+        std.labels[box_id(inference_id)] = (self.env.docname, box_id(inference_id), f"Inference {inference_id}")
 
         box = nodes.admonition(classes=["caution", "inference"], ids=[box_id(inference_id)])
         box += nodes.title(text=f"Inference {inference_id}: {row['title']}")

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import Violation
-from .tables import Table
+from .tables import Ref, Table
 
 __all__ = ["ID_TOKEN", "KEY_TOKEN", "basis_kind", "check_basis", "log_table", "box_anchor", "page_link"]
 
@@ -100,12 +100,10 @@ def log_table(ds: Any, titles: dict[str, str] | None = None) -> Table:
     titles = titles or {}
     frame = pd.DataFrame(
         {
-            "inference": [f"{i}: {html.escape(t)}" for i, t in zip(inf.inference_id, inf.title)],
+            "inference": [Ref(f"{i}: {t}", box_anchor(i)) for i, t in zip(inf.inference_id, inf.title)],
             "statement": inf.statement,
             "confidence": inf.confidence,
-            "boxed in": [
-                f'<a href="{page_link(c, i)}">{html.escape(titles.get(c, c.split("/")[-1]))}</a>' for i, c in zip(inf.inference_id, inf.chapter)
-            ],
+            "boxed in": [Ref(titles.get(c, c.split("/")[-1]), box_anchor(i)) for i, c in zip(inf.inference_id, inf.chapter)],
         }
     )
-    return Table(frame, "Every inference of the book, where it is boxed and how far it is trusted", html_columns=["inference", "boxed in"], widths={"statement": "55%"})
+    return Table(frame, "Every inference of the book, where it is boxed and how far it is trusted", widths={"statement": "55%"}, name="tbl-inferences")

@@ -61,7 +61,7 @@ def activities_table(ds: Dataset, caption: str, name: str | None = None) -> Tabl
             "quote": [quote_cell(q, i) for q, i in zip(a.quote, a.activity_id)],
         }
     )
-    return Table(frame, caption, html_columns=["id", "quote"], widths={"quote": "38%"}, **({"name": name} if name else {}))
+    return Table(frame, caption, html_columns=["id", "quote"], widths={"quote": "38%"}, name=name)
 
 
 def quantified_table(ds: Dataset, caption: str) -> Table:
@@ -97,7 +97,7 @@ def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | 
             "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
         }
     )
-    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, **({"name": name} if name else {}))
+    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)
 
 
 def facts_table(ds: Dataset, fact_ids: list[str], caption: str, name: str | None = None) -> Table:
@@ -112,4 +112,4 @@ def facts_table(ds: Dataset, fact_ids: list[str], caption: str, name: str | None
             "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
         }
     )
-    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, **({"name": name} if name else {}))
+    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)

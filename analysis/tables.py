@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Table", "SourceLink", "anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
+__all__ = ["Table", "Ref", "SourceLink", "anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
 
 _UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
 # CommonMark lets a backslash escape any ASCII punctuation character.
@@ -58,6 +58,34 @@ def escape_markdown(text: str) -> str:
     are therefore shown literally.
     """
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+
+
+class Ref(str):
+    """Text that links to a label of the book (a cross-reference resolved by the builder).
+
+    It is a ``str`` (its plain text); :class:`Table` renders it as ``[text](#target)``.
+
+    Parameters
+    ----------
+    text : str
+        The text shown.
+    target : str
+        The label linked to, e.g. ``inference-i03``.
+    """
+
+    target: str
+
+    def __new__(cls, text: str, target: str) -> Ref:
+        obj = super().__new__(cls, text)
+        obj.target = str(target)
+        return obj
+
+    def __reduce__(self):
+        return (Ref, (str(self), self.target))
+
+    def markdown(self) -> str:
+        """The MyST link: ``[text](#target)``."""
+        return f"[{escape_markdown(str(self))}](#{self.target})"
 
 
 class SourceLink(str):
@@ -153,7 +181,7 @@ class Table:
         """The table as a MyST ``list-table``: numbered caption, label, header row, links."""
 
         def cell(value: object) -> str:
-            if isinstance(value, SourceLink):
+            if isinstance(value, (SourceLink, Ref)):
                 return value.markdown()
             return escape_markdown(self._text(value))
 
