@@ -118,7 +118,6 @@ def _repair_accessibility(app: Sphinx, pagename: str, templatename: str, context
         context["body"] = body
 
 
-
 # --- The annotated source: its anchors as labels, and the {quote} role ------------------
 
 _QUOTES: dict[str, dict[str, str]] = {}  # srcdir -> {row id: quote}, loaded once per build process

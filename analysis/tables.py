@@ -166,7 +166,10 @@ class Table:
             f":widths: {' '.join(map(str, widths))}" if widths else ":widths: auto",
             "",
         ]
-        rows = [list(self.frame.columns), *self.frame.itertuples(index=False, name=None)]
+        body = list(self.frame.itertuples(index=False, name=None))
+        if not body:  # docutils needs a body row; an empty table shows one row of dashes
+            body = [(None,) * len(self.frame.columns)]
+        rows = [list(self.frame.columns), *body]
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 text = escape_markdown(str(value)) if i == 0 else cell(value)
