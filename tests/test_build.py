@@ -45,17 +45,19 @@ def test_bad_data_stops_the_build_with_the_loaders_message(tmp_path):
 
 
 def test_rebuilds_reexecute_only_when_code_or_data_change(tmp_path, built_book):
-    # start from the shared build's execution cache (a cold build executing every chapter is
-    # checked by test_strict_full_build_has_no_warning), so no chapter runs twice for nothing
+    # Start from the shared build's execution cache (the cold build of every chapter is checked
+    # by test_strict_full_build_has_no_warning) and keep three chapters: the rules are the same
+    # for each chapter, and no chapter is executed more often than the checks need.
     assert built_book["proc"].returncode == 0
     book = copy_book(tmp_path / "book")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/source\n  - file: chapters/glossary\n", encoding="utf-8")
     shutil.copytree(built_book["root"] / "_build/.jupyter_cache", book / "_build/.jupyter_cache")
     shutil.copy(built_book["root"] / "_build/.report-fingerprint", book / "_build/.report-fingerprint")
-    chapters = len(list((book / "chapters").glob("*.ipynb")))
+    chapters = 3
 
     noop = build(book)  # same code and data in a new folder: every chapter comes from the cache
     assert noop.returncode == 0 and executed(noop) == 0
-    assert (book / "_build/html/chapters/tiandy.html").exists()
+    assert (book / "_build/html/chapters/glossary.html").exists()
 
     # a prose-only edit re-reads that page and executes nothing
     edit_notebook(book / "chapters/glossary.ipynb", "markdown", lambda s: s.replace("The official terms the article uses", "The official terms that the article uses"))
