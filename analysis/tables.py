@@ -118,7 +118,8 @@ class Table:
         other columns share what is left.
     name : str, optional
         The label prose cites with ``{numref}`name```. Default: ``tbl-`` and a slug of
-        the caption (:attr:`label`).
+        the caption (:attr:`label`). Labels are book-wide: two tables with the same
+        caption need distinct names (Sphinx reports a duplicate label, and ``-W`` fails).
     """
 
     frame: pd.DataFrame
