@@ -146,7 +146,8 @@ class Table:
         other columns share what is left.
     name : str, optional
         The label prose cites with ``{numref}`name```. Default: ``tbl-`` and a slug of
-        the caption (:attr:`label`).
+        the caption (:attr:`label`). Labels are book-wide: two tables with the same
+        caption need distinct names (Sphinx reports a duplicate label, and ``-W`` fails).
     """
 
     frame: pd.DataFrame
@@ -194,7 +195,10 @@ class Table:
             f":widths: {' '.join(map(str, widths))}" if widths else ":widths: auto",
             "",
         ]
-        rows = [list(self.frame.columns), *self.frame.itertuples(index=False, name=None)]
+        body = list(self.frame.itertuples(index=False, name=None))
+        if not body:  # docutils needs a body row; an empty table shows one row of dashes
+            body = [(None,) * len(self.frame.columns)]
+        rows = [list(self.frame.columns), *body]
         for i, row in enumerate(rows):
             for j, value in enumerate(row):
                 text = escape_markdown(str(value)) if i == 0 else cell(value)

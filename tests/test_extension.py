@@ -57,6 +57,16 @@ def test_accessibility_repairs_apply_to_the_page_body():
     assert context["body"] == '<summary>x</summary><div role="listitem">'
 
 
+def test_an_accessibility_repair_that_no_longer_matches_is_reported(monkeypatch):
+    warned = []
+    monkeypatch.setattr(rb.logger, "warning", lambda msg, **kw: warned.append((msg, kw)))
+    context = {"body": '<summary class="x" aria-label="Show code">x</summary>'}  # upstream changed the label
+    rb._repair_accessibility(None, "chapters/p", "page.html", context, None)
+    assert len(warned) == 1 and "no longer matches" in warned[0][0] and warned[0][1]["location"] == "chapters/p"
+    rb._repair_accessibility(None, "chapters/p", "page.html", {"body": "<summary>x</summary>"}, None)
+    assert len(warned) == 1  # nothing left to repair: nothing to say
+
+
 def test_single_page_fragments_keep_only_the_target_id():
     doc = new_document("<test>", get_default_settings(RstParser))
     para = nodes.paragraph()

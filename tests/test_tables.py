@@ -53,6 +53,11 @@ def test_markdown_is_a_named_numbered_list_table():
     assert ":widths: auto" in Table(pd.DataFrame({"a": [1]}), "c").to_markdown()
 
 
+def test_an_empty_table_still_has_a_body_row():
+    md = Table(pd.DataFrame({"a": [], "b": []}), "Nothing").to_markdown().splitlines()
+    assert md[-3:] == ["* - \u2014", "  - \u2014", "~~~"]
+
+
 def test_html_for_jupyter_has_caption_no_index_and_no_links():
     t = Table(pd.DataFrame({"id": [source_link("A01")], "b": ["<x>"]}, index=[5]), "Cap & tion", html_columns=["id"])
     h = t._repr_html_()
