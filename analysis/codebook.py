@@ -8,7 +8,6 @@ changed on re-checking the rows against the codebook.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import pandas as pd
 
 from .errors import Violation
 from .inferences import check_basis
-from .tables import Table
+from .tables import Table, slug
 
 __all__ = ["EMPTY", "DERIVED", "allowed_codes", "check_codebook", "check_recoding_log", "check_registers", "changes_per_variable", "codebook_table"]
 
@@ -184,7 +183,8 @@ def codebook_table(ds: Any, variable: str | None = None) -> Table:
     """The codebook (or one variable of it) as a readable three-column table.
 
     Columns: ``variable: code``, ``definition and rules`` (definition, then what
-    the code includes and excludes) and ``worked hard case``; all text escaped.
+    the code includes and excludes) and ``worked hard case``. :class:`~analysis.tables.Table`
+    escapes every cell.
     """
     cb = ds.codebook
     if variable is not None:
@@ -194,19 +194,19 @@ def codebook_table(ds: Any, variable: str | None = None) -> Table:
         return v is not None and not (not isinstance(v, str) and pd.isna(v)) and str(v) != ""
 
     def rules(r: Any) -> str:
-        parts = [html.escape(str(r.definition))]
+        parts = [str(r.definition)]
         if present(r.include):
-            parts.append(f"<em>Includes:</em> {html.escape(str(r.include))}")
+            parts.append(f"Includes: {r.include}")
         if present(r.exclude):
-            parts.append(f"<em>Excludes:</em> {html.escape(str(r.exclude))}")
-        return " <br>".join(parts)
+            parts.append(f"Excludes: {r.exclude}")
+        return " ".join(parts)
 
     frame = pd.DataFrame(
         {
-            "variable: code": [f"<code>{html.escape(str(r.variable))}</code>: <strong>{html.escape(str(r.code))}</strong>" for r in cb.itertuples()],
+            "variable: code": [f"{r.variable}: {r.code}" for r in cb.itertuples()],
             "definition and rules": [rules(r) for r in cb.itertuples()],
-            "worked hard case": [html.escape(str(r.hard_case)) for r in cb.itertuples()],
+            "worked hard case": [str(r.hard_case) for r in cb.itertuples()],
         }
     )
     caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
-    return Table(frame, caption, html_columns=list(frame.columns), widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"})
+    return Table(frame, caption, widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"}, name="tbl-codebook" + (f"-{slug(variable)}" if variable else ""))

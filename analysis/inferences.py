@@ -7,7 +7,6 @@ builds the list the findings chapter shows.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 

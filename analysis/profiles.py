@@ -61,7 +61,7 @@ def activities_table(ds: Dataset, caption: str, name: str | None = None) -> Tabl
             "quote": [quote_cell(q, i) for q, i in zip(a.quote, a.activity_id)],
         }
     )
-    return Table(frame, caption, html_columns=["id", "quote"], widths={"quote": "38%"}, name=name)
+    return Table(frame, caption, widths={"quote": "38%"}, name=name)
 
 
 def quantified_table(ds: Dataset, caption: str) -> Table:
@@ -75,7 +75,7 @@ def quantified_table(ds: Dataset, caption: str) -> Table:
             "quote": [quote_cell(x, i) for x, i in zip(q.quote, q.claim_id)],
         }
     )
-    return Table(frame, caption, html_columns=["id", "quote"])
+    return Table(frame, caption)
 
 
 def context_about(ds: Dataset, entity_ids: list[str]) -> pd.DataFrame:

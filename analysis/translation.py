@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
 
-from .inferences import page_link
-from .schema import provenance_keys
-from .tables import Table, quote_cell, source_link
+from .inferences import box_anchor
+from .tables import Ref, Table, quote_cell
 
 __all__ = ["translation_table"]
 
@@ -17,20 +15,15 @@ __all__ = ["translation_table"]
 def translation_table(ds: Any) -> Table:
     """Every translation note: the English as printed (linked to the source), the likely Chinese, and what depends on it.
 
-    Ids of quoted rows in ``findings_affected`` link to their place in the annotated
-    source; an inference id links to its box.
+    The English links to its place in the annotated source and an inference id to its
+    box; the ids of the rows a note affects are listed as text.
     """
     n = ds.translation_notes
-    quoted = {str(i) for t, k in provenance_keys(ds.package).items() for i in ds.tables[t][k]}
-    boxes = dict(zip(ds.inferences.inference_id, ds.inferences.chapter))
 
-    def rows_cell(items: str) -> str:
-        return ", ".join(source_link(i) if i in quoted else html.escape(i) for i in items.split("|"))
-
-    def inference_cell(i: Any) -> str:
+    def inference_cell(i: Any) -> str | Ref:
         if i is None or (not isinstance(i, str) and pd.isna(i)):
             return "—"
-        return f'<a href="{page_link(boxes[i], i)}">{html.escape(i)}</a>'
+        return Ref(i, box_anchor(i))
 
     frame = pd.DataFrame(
         {
@@ -38,14 +31,14 @@ def translation_table(ds: Any) -> Table:
             "likely Chinese (word for word)": [f"{o} ({l})" for o, l in zip(n.likely_original, n.literal_sense)],
             "meaning": n.meaning,
             "confidence": n.confidence,
-            "rows it affects": [rows_cell(a) for a in n.findings_affected],
+            "rows it affects": [a.replace("|", ", ") for a in n.findings_affected],
             "inference": [inference_cell(i) for i in n.inference_id],
         }
     )
     return Table(
         frame,
         "Phrases of the English text that render Chinese terms of art: likely original, meaning and what depends on them",
-        html_columns=["English as printed", "rows it affects", "inference"],
         widths={"meaning": "30%", "English as printed": "17%", "likely Chinese (word for word)": "22%"},
+        name="tbl-translation",
     )
 

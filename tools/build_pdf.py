@@ -38,9 +38,16 @@ details.above-input, .cell_input, .toggle-details { display: none !important; }
 .pst-scrollable-table-container, div.cell_output .output { overflow: visible !important; }
 table.report-table td { max-width: none; }
 tr, figure, .admonition { break-inside: avoid; }
-body { font-size: 10pt; }
+body { font-size: 9.5pt; line-height: 1.4; }
+table.report-table, .pst-scrollable-table-container table { font-size: 7pt; line-height: 1.2; }
+/* the column-by-column data dictionary stays on the site and in the data package (the appendix says so) */
+section#appendix-data-dictionary .pst-scrollable-table-container, section#appendix-data-dictionary table.report-table { display: none !important; }
+table.report-table td, table.report-table th { padding: 0.15rem 0.3rem !important; }
+.admonition { padding: 0.3rem 0.6rem !important; margin: 0.5rem 0 !important; }
+h1 { font-size: 17pt; } h2 { font-size: 13pt; margin-top: 0.8rem; } p { margin-bottom: 0.45rem; }
 figure img { max-width: 100%; }
-article.bd-article section > h1 { break-before: page; }  /* each chapter on a new page; the title block (.onlyprint) stays on page 1 */
+article.bd-article section > h1 { break-after: avoid; margin-top: 1.2rem; padding-top: 0.6rem; border-top: 2px solid #555; }  /* chapters run on, each under a rule, to keep the PDF short */
+h2, h3 { break-after: avoid; }
 a { color: inherit; text-decoration: none; }
 """
 
@@ -50,26 +57,39 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-# Links that would leave the printed page for another page of the local build: the front
-# page's link to this PDF is made plain text; any other one is an error.
-_LOCAL_LINKS = """() => {
+# Links that would leave the printed page for another file of the local build: the front
+# page's link to this PDF is made plain text; files the site offers for download (the data
+# package and its tables) get their published address under the book's base URL; any other
+# one is an error.
+_LOCAL_LINKS = """(baseurl) => {
   const here = location.href.split("#")[0], found = [];
   for (const a of document.querySelectorAll("a[href]")) {
     const url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.href.split("#")[0] === here) continue;
     if (!a.getClientRects().length) continue;  // not printed (hidden navigation)
     if (url.pathname.endsWith("/report.pdf")) { a.removeAttribute("href"); continue; }
+    if (baseurl && url.pathname.startsWith("/downloads/")) { a.href = baseurl + url.pathname.slice(1); continue; }
     found.push(a.getAttribute("href"));
   }
   return found;
 }"""
 
 
-def book_title(root: Path) -> str:
-    """The book's title from ``_config.yml``."""
+def _config(root: Path) -> dict:
     import yaml
 
-    return str(yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("title", ""))
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+
+
+def book_title(root: Path) -> str:
+    """The book's title from ``_config.yml``."""
+    return str(_config(root).get("title", ""))
+
+
+def base_url(root: Path) -> str:
+    """The published address of the book (``html.baseurl`` in ``_config.yml``), ending in "/", or ""."""
+    url = str((_config(root).get("html") or {}).get("baseurl") or "")
+    return url if not url or url.endswith("/") else url + "/"
 
 
 def build_singlehtml(root: Path = ROOT) -> Path:
@@ -87,8 +107,11 @@ def build_singlehtml(root: Path = ROOT) -> Path:
     return page
 
 
-def print_pdf(page_path: Path, out: Path, title: str = "") -> int:
-    """Print one HTML page to PDF with Chromium; returns the PDF's size in bytes."""
+def print_pdf(page_path: Path, out: Path, title: str = "", baseurl: str = "") -> int:
+    """Print one HTML page to PDF with Chromium; returns the PDF's size in bytes.
+
+    Links to files offered for download are given their address under ``baseurl``.
+    """
     from playwright.sync_api import sync_playwright
 
     site = page_path.parent
@@ -102,14 +125,14 @@ def print_pdf(page_path: Path, out: Path, title: str = "") -> int:
             page.goto(url, wait_until="networkidle")
             page.add_style_tag(content=PRINT_CSS)
             page.emulate_media(media="print")
-            leaving = page.evaluate(_LOCAL_LINKS)
+            leaving = page.evaluate(_LOCAL_LINKS, baseurl)
             if leaving:
                 raise SystemExit(f"{len(leaving)} link(s) in the single page lead to other local pages, not into the PDF: {leaving[:10]}")
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(
                 path=str(out),
                 format="A4",
-                margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                margin={"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
                 print_background=True,
                 display_header_footer=True,
                 header_template="<span></span>",
@@ -126,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     root = Path(args[0]).resolve() if args else ROOT
     out = root / "_build" / "html" / "report.pdf"
     page = build_singlehtml(root)
-    size = print_pdf(page, out, book_title(root))
+    size = print_pdf(page, out, book_title(root), base_url(root))
     print(f"PDF written to {out} ({size / 1e6:.1f} MB)")
 
 
