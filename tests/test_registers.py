@@ -214,8 +214,9 @@ def test_translation_table_links_rows_and_boxes(ds):
     t = translation_table(ds)
     assert len(t.frame) == len(ds.translation_notes)
     row = t.frame.iloc[ds.translation_notes.index[ds.translation_notes.quote == "It is demanded to"][0]]
-    assert 'href="source.html#q-d06"' in row["rows it affects"]
-    assert 'href="directives.html#inference-i02"' in row["inference"]
+    assert "D06" in row["rows it affects"]
+    assert row["inference"] == "I02" and row["inference"].target == "inference-i02"
+    assert "[I02](#inference-i02)" in t.to_markdown() and "(#q-tn" in t.to_markdown()
 
 
 def test_log_table_lists_every_inference_with_its_page(ds):
@@ -223,7 +224,9 @@ def test_log_table_lists_every_inference_with_its_page(ds):
 
     t = log_table(ds, {"chapters/source": "The source"})
     assert len(t.frame) == len(ds.inferences)
-    assert '<a href="source.html#inference-i01">The source</a>' in t.frame["boxed in"].tolist()
+    boxed = t.frame["boxed in"].tolist()
+    assert "The source" in boxed and boxed[boxed.index("The source")].target == "inference-i01"
+    assert t.label == "tbl-inferences" and "[The source](#inference-i01)" in t.to_markdown()
 
 
 def test_codebook_must_cover_every_coded_column_of_a_table_it_covers():

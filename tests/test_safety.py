@@ -64,7 +64,7 @@ DICTIONARY = [
 
 #: (old, new) in references.bib. A javascript: *url* is refused by the loader (tests/test_load.py).
 BIBLIOGRAPHY = [
-    ("  title        = {Targeting Tiandy},\n", "  title        = {Targeting Tiandy <script>alert('INJ-bib-title')</script>},\n"),
+    ("  title        = {{Targeting Tiandy}},\n", "  title        = {{Targeting Tiandy <script>alert('INJ-bib-title')</script>}},\n"),
     ("  howpublished = {100md.com},\n", "  howpublished = {100md.com javascript:alert('INJ-bib-how') <img src=x onerror=alert('INJ-bib-how')>},\n"),
 ]
 
@@ -246,7 +246,7 @@ def test_dictionary_page_renders_its_text_inertly(payload_book):
 def test_figures_never_parse_mathtext(payload_book):
     """NEEDS helper "figures": text drawn by matplotlib must never be read as mathtext.
 
-    Draws the figures that show data text (timeline labels, names in the network) from the
+    Draws the figures that show data text (timeline labels) from the
     payload data and checks that no text object would be typeset as mathematics.
     """
     import matplotlib
@@ -255,11 +255,10 @@ def test_figures_never_parse_mathtext(payload_book):
     from matplotlib.text import Text
 
     from analysis import figures, load_all
-    from analysis.actors import actor_graph
     from analysis.timeline import timeline_events
 
     ds = load_all(payload_book["book"])
-    drawn = {"timeline": figures.timeline(timeline_events(ds)), "network": figures.network(actor_graph(ds))}
+    drawn = {"timeline": figures.timeline(timeline_events(ds))}
     math = []
     for name, fig in drawn.items():
         fig.canvas.draw()
@@ -334,7 +333,7 @@ def test_strict_build_fails_on_orphan_chapters_and_chapter_stderr(small_book):
     proc = build(small_book, "--all", "-W", "-n", "--keep-going")
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "chapters/concorde.ipynb is not in _toc.yml" in out
+    assert "chapters/visit.ipynb is not in _toc.yml" in out
     assert "stderr was found in the cell outputs" in out
 
 

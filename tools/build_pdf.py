@@ -37,8 +37,8 @@ details.above-input, .cell_input, .toggle-details { display: none !important; }
   max-width: none !important; width: 100% !important; margin: 0 !important; padding: 0 !important; }
 .pst-scrollable-table-container, div.cell_output .output { overflow: visible !important; }
 table.report-table td { max-width: none; }
-tr, figure, .admonition { break-inside: avoid; }
-body { font-size: 9.5pt; line-height: 1.4; }
+tr, figure { break-inside: avoid; }
+body { font-size: 9pt; line-height: 1.35; }
 table.report-table, .pst-scrollable-table-container table { font-size: 7pt; line-height: 1.2; }
 /* the column-by-column data dictionary stays on the site and in the data package (the appendix says so) */
 section#appendix-data-dictionary .pst-scrollable-table-container, section#appendix-data-dictionary table.report-table { display: none !important; }
