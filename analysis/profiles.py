@@ -6,7 +6,7 @@ import pandas as pd
 
 from .load import Dataset
 from .roles import short_name, stops
-from .tables import Table, quote_cell, source_link
+from .tables import Cite, Table, quote_cell, source_link
 
 __all__ = [
     "claims_about",
@@ -48,8 +48,8 @@ def quantified(ds: Dataset, entity_id: str | None = None) -> pd.DataFrame:
 
 
 def activities_table(ds: Dataset, caption: str, name: str | None = None) -> Table:
-    """Every activity of the delegation, stop by stop in order of the text, with place, topics and quote."""
-    a = pd.concat([activities_at(ds, s) for s in stops(ds)], ignore_index=True)
+    """Every activity of the delegation at the visit's stops, in order of the text, with place, topics and quote."""
+    a = pd.concat([activities_at(ds, s) for s in stops(ds)], ignore_index=True).sort_values("start", ignore_index=True)
     topics = ds.topics.groupby("activity_id")["topic"].agg("; ".join)
     frame = pd.DataFrame(
         {
@@ -94,22 +94,35 @@ def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | 
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,
-            "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
+            "sources": [Cite(k if isinstance(k, str) else None) for k in x.bib_keys],
         }
     )
     return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)
 
 
-def facts_table(ds: Dataset, fact_ids: list[str], caption: str, name: str | None = None) -> Table:
-    """Chosen outside facts, in the order given, with kind, confidence and citation keys."""
-    x = ds.external_facts.set_index("fact_id").loc[fact_ids].reset_index()
+def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str | None = None) -> Table:
+    """Outside facts (all, or those given, in that order) with kind, confidence, citations and the sources' independence.
+
+    The independence column lists, once each, the ``independence`` grades of the fact's
+    sources in ``sources.csv`` (``independent``, ``company``, ``same_publisher``,
+    ``government_self_report``); a gap has no source.
+    """
+    facts = ds.external_facts
+    x = facts.set_index("fact_id").loc[fact_ids].reset_index() if fact_ids is not None else facts.reset_index(drop=True)
+    grade = ds.sources.set_index("bib_key").independence if "sources" in ds.tables else pd.Series(dtype=str)
+
+    def independence(keys: object) -> str | None:
+        found = [grade.get(k) for k in str(keys).split("|")] if isinstance(keys, str) else []
+        return ", ".join(dict.fromkeys(g.replace("_", " ") for g in found if isinstance(g, str))) or None
+
     frame = pd.DataFrame(
         {
             "id": x.fact_id,
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,
-            "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
+            "sources": [Cite(k if isinstance(k, str) else None) for k in x.bib_keys],
+            "independence of the sources": [independence(k) for k in x.bib_keys],
         }
     )
-    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)
+    return Table(frame, caption, widths={"outside fact (the book's words)": "50%"}, name=name)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Table", "Ref", "SourceLink", "anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
+__all__ = ["Table", "Ref", "Cite", "SourceLink", "anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
 
 _UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
 # CommonMark lets a backslash escape any ASCII punctuation character.
@@ -86,6 +86,35 @@ class Ref(str):
     def markdown(self) -> str:
         """The MyST link: ``[text](#target)``."""
         return f"[{escape_markdown(str(self))}](#{self.target})"
+
+
+class Cite(str):
+    """Citation keys of ``references.bib`` that the book renders as numbered citations.
+
+    It is a ``str`` (the keys joined by ", "); :class:`Table` renders it as a
+    ``{cite:p}`` role, so the reader sees the bibliography's label and a link to the entry.
+    An empty value renders as a dash.
+    """
+
+    keys: tuple[str, ...]
+
+    def __new__(cls, keys: str | list[str] | None, sep: str = "|") -> Cite:
+        items = tuple(k.strip() for k in (keys.split(sep) if isinstance(keys, str) else keys or []) if k and k.strip())
+        obj = super().__new__(cls, ", ".join(items))
+        obj.keys = items
+        return obj
+
+    def __reduce__(self):
+        return (Cite, (list(self.keys),))
+
+    def markdown(self) -> str:
+        """The MyST citation role (``{cite:p}`a,b```), or a dash when there is no key."""
+        if not self.keys:
+            return "\u2014"
+        bad = [k for k in self.keys if not re.fullmatch(r"[A-Za-z0-9_:.-]+", k)]
+        if bad:
+            raise ValueError(f"not a citation key: {bad[0]!r}")
+        return "{cite:p}`" + ",".join(self.keys) + "`"
 
 
 class SourceLink(str):
@@ -182,7 +211,7 @@ class Table:
         """The table as a MyST ``list-table``: numbered caption, label, header row, links."""
 
         def cell(value: object) -> str:
-            if isinstance(value, (SourceLink, Ref)):
+            if isinstance(value, (SourceLink, Ref, Cite)):
                 return value.markdown()
             return escape_markdown(self._text(value))
 
