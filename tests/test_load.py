@@ -17,14 +17,14 @@ TABLE_ROWS = {
     "directives": 11,
     "sentences": 15,
     "glossary": 18,
-    "external_facts": 34,
+    "external_facts": 35,
     "claim_context": 23,
     "directive_evidence": 12,
     "peers": 53,
     "sources": 37,
-    "inferences": 22,
+    "inferences": 24,
     "codebook": 90,
-    "recoding_log": 21,
+    "recoding_log": 23,
     "translation_notes": 27,
 }
 

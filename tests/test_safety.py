@@ -45,7 +45,7 @@ CELLS = [
     ("claims.csv", "claim_id", "TD01", "statement", f"Tiandy {ROLE} **bold** {MATH} [link](javascript:alert('INJ-claim')) <script>alert('INJ-claim')</script>"),
     ("external_facts.csv", "fact_id", "X16", "statement", "</td></table><script>alert('INJ-fact')</script> costs $5m to $6m"),
     ("external_facts.csv", "fact_id", "X01", "timeline_label", FIGURE_MATH),
-    ("entities.csv", "entity_id", "lu_lin", "role", "<a href=\"javascript:alert('INJ-role')\">Vice Mayor</a>"),
+    ("entities.csv", "entity_id", "tiandy_hall", "canonical_name", "<a href=\"javascript:alert('INJ-role')\">Hall</a>"),
     ("entities.csv", "entity_id", "lu_lin", "canonical_name", "Lu Lin $\\alpha$"),
     ("glossary.csv", "term_id", "G01", "explanation", "<a href=\"javascript:alert('INJ-glossary')\">x</a> <style>/*INJ-style*/body{display:none}</style>"),
     ("sources.csv", "bib_key", "chinastemcell", "note", "<script>alert('INJ-source')</script>"),
