@@ -39,7 +39,7 @@ def entity_spans(ds: Dataset) -> pd.DataFrame:
         for start in find_all(variant, ds.text)
     ]
     spans = pd.DataFrame(rows).drop_duplicates(["id", "start", "end"])
-    # a variant inside a longer variant of the same entity ("Binhai High-tech ..." in "Tianjin Binhai High-tech ...") is one mention
+    # a variant inside a longer variant of the same entity ("High-tech Zone" in "Northern High-tech Zone") is one mention
     inner = [
         any((o.start <= r.start) and (o.end >= r.end) and (o.start, o.end) != (r.start, r.end) for o in spans[spans.id == r.id].itertuples())
         for r in spans.itertuples()

@@ -286,6 +286,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
         violations.append(Violation(rel(meta_path), None, None, "expected a mapping with the key 'sha256' (the source's SHA-256)"))
         source_meta = None
+    abbreviations = (source_meta or {}).get("abbreviations", [])
+    if not (isinstance(abbreviations, list) and all(isinstance(a, str) for a in abbreviations)):
+        violations.append(Violation(rel(meta_path), None, "abbreviations", "expected a list of words that never end a sentence, e.g. ['Co.', 'Ltd.']"))
+        abbreviations = []
     source_path = data / package["source"]["path"]
     raw_text = _read(source_path, rel(source_path), violations)
     text: str | None = None
@@ -340,7 +344,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
     if "entities" in tables and text is not None:
         violations += v.check_variants(tables["entities"], text, files["entities"])
     if "sentences" in tables and text is not None:
-        violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"])
+        violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"], abbreviations)
     if "peers" in tables:
         violations += check_peers(tables["peers"], files["peers"])
     for res in package["resources"]:

@@ -133,7 +133,7 @@ def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
 def fullmatch_pattern(pattern: str) -> str:
     r"""The regular expression that matches a Table Schema ``pattern`` against a whole value.
 
-    ``\Z``, not ``$``: ``$`` also matches before a final line break, so "TD08\n" would pass.
+    ``\Z``, not ``$``: ``$`` also matches before a final line break, so "C08\n" would pass.
     """
     return rf"\A(?:{pattern})\Z"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -369,9 +370,12 @@ def check_corroboration(
     return out
 
 
-def check_sentence_coverage(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
-    """Check that the sentences table holds every sentence of the source, once, in order."""
-    expected = sentences(text)
+def check_sentence_coverage(table: pd.DataFrame, text: str, file: str, abbreviations: Iterable[str] = ()) -> list[Violation]:
+    """Check that the sentences table holds every sentence of the source, once, in order.
+
+    The source is split by :func:`analysis.text.sentences` with the source's ``abbreviations``.
+    """
+    expected = sentences(text, abbreviations)
     got = list(zip(table["start"].astype(int), table["end"].astype(int)))
     want = [(s.start, s.end) for s in expected]
     out = []

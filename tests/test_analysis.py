@@ -66,7 +66,7 @@ def test_timeline(ds):
     ev = timeline.timeline_events(ds)
     assert ev.date_start.is_monotonic_increasing and len(ev) == ds.external_facts.date_start.notna().sum()
     assert ev.set_index("label").loc["Binhai zone set up", "when"] == "1988"
-    assert timeline.date_phrases(ds) == {"visit_from": "17", "visit_to": "20 September 2018", "davos_from": "18", "davos_to": "20 September 2018"}
+    assert timeline.date_phrases(ds) == {"visit_from": "17", "visit_to": "20 September 2018", "event_from": "18", "event_to": "20 September 2018"}
 
 
 # --- figures and style: see tests/test_figures.py ---------------------------------------------------

@@ -349,6 +349,12 @@ def test_yaml_syntax_error_names_the_file_and_line(scratch):
     assert v[0].file == "data/source/SOURCE.yaml" and "YAML syntax error" in v[0].message
 
 
+def test_abbreviations_must_be_a_list_of_words(scratch):
+    edit(scratch / "data/source/SOURCE.yaml", 'abbreviations: ["Co.", "Ltd."]', "abbreviations: Co.")
+    v = problems(scratch)
+    assert any(x.file == "data/source/SOURCE.yaml" and x.column == "abbreviations" and "list" in x.message for x in v)
+
+
 @pytest.mark.parametrize("scheme", ["javascript:alert('x')", "data:text/html,<script>alert(1)</script>", "ftp://example.org/x", "//example.org/x"])
 def test_a_bib_url_that_is_not_http_is_refused(scratch, scheme):
     edit(scratch / "references.bib", "url          = {http://www.chinastemcell.com}", f"url          = {{{scheme}}}")
