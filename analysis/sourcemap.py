@@ -27,7 +27,10 @@ def paragraph_map(ds: Dataset) -> pd.DataFrame:
     rows = []
     for p in paragraphs(ds.text):
         s = ds.sentences[ds.sentences.paragraph == p.number]
-        count = lambda t: int((ds.tables[t].paragraph == p.number).sum())  # noqa: E731
+
+        def count(table: str, number: int = p.number) -> int:
+            return int((ds.tables[table].paragraph == number).sum())
+
         functions = list(dict.fromkeys(s.function))
         rows.append(
             {

@@ -204,8 +204,8 @@ def site_weight(html: Path, url: str) -> dict:
         for page_path in pages:
             context = browser.new_context()
             page = context.new_page()
-            seen = []
-            page.on("requestfinished", lambda r: seen.append(r))
+            seen: list = []
+            page.on("requestfinished", seen.append)
             page.goto(url + page_path, wait_until="networkidle")
             kinds: dict[str, int] = {}
             for r in seen:

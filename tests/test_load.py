@@ -55,7 +55,7 @@ def test_lookup_by_id(ds):
     with pytest.raises(UnknownIdError, match="unknown id 'huawei' in table 'entities'"):
         ds.entity("huawei")
     with pytest.raises(AttributeError):
-        ds.no_such_table
+        _ = ds.no_such_table
 
 
 def test_missing_column(scratch):
