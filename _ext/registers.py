@@ -36,7 +36,7 @@ from sphinx.util.docutils import SphinxDirective
 logger = logging.getLogger(__name__)
 
 REGISTER = Path("data") / "inferences.csv"
-ID_TOKEN = re.compile(r"^[A-Z]{1,2}[0-9]{2}$")
+ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")  # the same as analysis.inferences.ID_TOKEN (tests/test_synthetic.py)
 KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
 WARN = {"type": "report", "subtype": "inference"}
 

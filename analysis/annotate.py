@@ -74,7 +74,9 @@ def annotated_html(ds: Dataset) -> str:
         t = ds.tables[table]
         for rid, start in zip(t[key], t["start"].astype(int)):
             anchors.setdefault(start, []).append(rid)
-    sentences = ds.sentences
+    sentences = ds.sentences.sort_values("start")
+    # sentences are numbered by their place in the text, whatever their ids look like
+    numbers = dict(zip(sentences.sentence_id, range(1, len(sentences) + 1)))
     cuts = set(spans.start) | set(spans.end) | set(anchors) | set(sentences.start.astype(int)) | set(sentences.end.astype(int))
 
     def segment_html(a: int, b: int) -> str:
@@ -95,7 +97,7 @@ def annotated_html(ds: Dataset) -> str:
             start, end = int(s.start), int(s.end)
             points = sorted(c for c in cuts if start <= c <= end) or [start, end]
             inner = "".join(segment_html(a, b) for a, b in zip(points, points[1:]) if b > a)
-            number = s.sentence_id.lstrip("S").lstrip("0")
+            number = numbers[s.sentence_id]
             body.append(
                 f'<span class="sentence" id="{anchor(s.sentence_id)}"><sup class="sent-no" title="sentence {number}">{number}</sup>{inner}</span>'
             )

@@ -18,7 +18,7 @@ from .tables import Ref, Table
 __all__ = ["ID_TOKEN", "KEY_TOKEN", "basis_kind", "check_basis", "log_table", "box_anchor", "page_link"]
 
 #: A basis item that looks like a row id of a table (``S03``, ``C07``, ``F12``).
-ID_TOKEN = re.compile(r"^[A-Z]{1,2}[0-9]{2}$")
+ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")
 #: A basis item that looks like a citation key (one word, no spaces).
 KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
 
