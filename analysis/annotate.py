@@ -35,7 +35,7 @@ def entity_spans(ds: Dataset) -> pd.DataFrame:
     rows = [
         {"table": "entities", "id": e.entity_id, "css": ENTITY_CSS[0], "start": start, "end": start + len(variant)}
         for e in ds.entities.itertuples()
-        for variant in e.variants.split("|")
+        for variant in e.variants
         for start in find_all(variant, ds.text)
     ]
     spans = pd.DataFrame(rows).drop_duplicates(["id", "start", "end"])

@@ -26,7 +26,7 @@ from . import validate as v
 from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
-from .schema import check_package, field_names, primary_key, resource
+from .schema import check_package, field_names, fields, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
@@ -64,7 +64,8 @@ class Dataset:
     package : dict
         The data dictionary (``data/datapackage.yaml``).
     tables : dict of str to pandas.DataFrame
-        One typed table per resource, in file order, with a plain 0-based index.
+        One typed table per resource, in file order, with a plain 0-based index. A list field
+        (one with a ``separator`` in the dictionary) holds a tuple of strings, ``()`` when empty.
     bibliography : dict of str to dict
         Citation key -> fields of each entry of ``references.bib``.
     """
@@ -365,8 +366,22 @@ def load_all(root: str | Path | None = None) -> Dataset:
     if violations:
         raise ReportDataError(violations)
     assert text is not None and source_meta is not None and bibliography is not None
-    tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+    by_name = {res["name"]: res for res in package["resources"]}
+    tables = {name: _with_lists(frame.reset_index(drop=True), by_name[name]) for name, frame in tables.items()}
     return Dataset(text=text, source=source_meta, package=package, tables=tables, bibliography=bibliography)
+
+
+def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
+    """The table with every list field (one with a ``separator``) as tuples of strings; an empty cell is ``()``.
+
+    The file keeps ``"a|b"``; the checks run on that form (so they can name line and column),
+    and consumers get the list once, here, instead of splitting it again.
+    """
+    for f in fields(res):
+        sep = f.get("separator")
+        if sep and f["name"] in frame:
+            frame[f["name"]] = [() if v is None or (not isinstance(v, str) and pd.isna(v)) else tuple(str(v).split(sep)) for v in frame[f["name"]]]
+    return frame
 
 
 def edition(root: str | Path | None = None) -> dict[str, str]:

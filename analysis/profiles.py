@@ -81,7 +81,7 @@ def quantified_table(ds: Dataset, caption: str) -> Table:
 def context_about(ds: Dataset, entity_ids: list[str]) -> pd.DataFrame:
     """Outside facts about any of the given entities (kept apart from the article's claims)."""
     wanted = set(entity_ids)
-    mask = ds.external_facts.entity_ids.fillna("").str.split("|").map(lambda ids: bool(set(ids) & wanted))
+    mask = ds.external_facts.entity_ids.map(lambda ids: bool(set(ids) & wanted))
     return ds.external_facts[mask].reset_index(drop=True)
 
 
@@ -94,7 +94,7 @@ def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | 
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,
-            "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
+            "sources": x.bib_keys.map(lambda keys: ", ".join(keys) or "—"),
         }
     )
     return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)
@@ -109,7 +109,7 @@ def facts_table(ds: Dataset, fact_ids: list[str], caption: str, name: str | None
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,
-            "sources": x.bib_keys.fillna("—").str.replace("|", ", "),
+            "sources": x.bib_keys.map(lambda keys: ", ".join(keys) or "—"),
         }
     )
     return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)

@@ -122,7 +122,7 @@ def setting_event_dates(ds: Dataset) -> pd.Series:
     if event is None:
         raise ValueError("no setting event is marked in entities.csv (visit_role 'setting_event')")
     facts = ds.external_facts
-    about = facts.entity_ids.fillna("").str.split("|").map(lambda ids: event in ids)
+    about = facts.entity_ids.map(lambda ids: event in ids)
     dated = facts[about & (facts.kind == "fact") & facts.date_start.notna() & facts.date_end.notna()]
     if dated.empty:
         raise ValueError(f"no dated outside fact spans the setting event '{event}'")

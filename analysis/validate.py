@@ -204,6 +204,9 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
 
 
 def _split(value: Any, sep: str | None) -> list[str]:
+    """The items of a list cell: as stored (``"a|b"``) or as loaded (a tuple)."""
+    if isinstance(value, tuple | list):
+        return [str(v) for v in value]
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return []
     return [v for v in str(value).split(sep)] if sep else [str(value)]

@@ -1,7 +1,8 @@
 """A tiny synthetic visit (one zone, two firms, a handful of sentences), built in memory.
 
 Rule tests run on it so that each rule is tested on data whose answer is known by
-construction, not only on this article's numbers. Besides the visit's tables it has one
+construction, not only on this article's numbers. Its tables are as the loader returns them:
+list fields (``separator`` in the dictionary) hold tuples. Besides the visit's tables it has one
 row or a few of each register (sources, inferences, codebook, recoding log, translation
 notes), a three-row peers table, source metadata, and a data dictionary whose ``claims``
 and ``entities`` resources are complete (:data:`CLAIMS_RESOURCE`, :data:`ENTITIES_RESOURCE`).
@@ -89,11 +90,11 @@ def mini_dataset() -> Dataset:
     """Return the synthetic dataset."""
     entities = _frame(
         [
-            {"entity_id": "zone_z", "entity_type": "place", "canonical_name": "Zone Z", "variants": "Zone Z", "visit_role": "host_zone", "short_name": "Z", **_span("Zone Z")},
-            {"entity_id": "firm_g", "entity_type": "organisation", "canonical_name": "Firm G Ltd", "variants": "Firm G", "visit_role": "enterprise", "short_name": "G", **_span("Firm G")},
-            {"entity_id": "firm_f", "entity_type": "organisation", "canonical_name": "Firm F Ltd", "variants": "Firm F|F", "visit_role": "enterprise", "short_name": None, **_span("Firm F")},
-            {"entity_id": "hall_f", "entity_type": "facility", "canonical_name": "Hall of F", "variants": "hall of F", "visit_role": None, "short_name": None, **_span("the hall of F")},
-            {"entity_id": "mayor", "entity_type": "person", "canonical_name": "Mayor A", "variants": "Mayor A|the mayor", "visit_role": None, "short_name": None, **_span("Mayor A")},
+            {"entity_id": "zone_z", "entity_type": "place", "canonical_name": "Zone Z", "variants": ("Zone Z",), "visit_role": "host_zone", "short_name": "Z", **_span("Zone Z")},
+            {"entity_id": "firm_g", "entity_type": "organisation", "canonical_name": "Firm G Ltd", "variants": ("Firm G",), "visit_role": "enterprise", "short_name": "G", **_span("Firm G")},
+            {"entity_id": "firm_f", "entity_type": "organisation", "canonical_name": "Firm F Ltd", "variants": ("Firm F", "F"), "visit_role": "enterprise", "short_name": None, **_span("Firm F")},
+            {"entity_id": "hall_f", "entity_type": "facility", "canonical_name": "Hall of F", "variants": ("hall of F",), "visit_role": None, "short_name": None, **_span("the hall of F")},
+            {"entity_id": "mayor", "entity_type": "person", "canonical_name": "Mayor A", "variants": ("Mayor A", "the mayor"), "visit_role": None, "short_name": None, **_span("Mayor A")},
         ]
     )
     claims = _frame(
@@ -127,8 +128,8 @@ def mini_dataset() -> Dataset:
     )
     facts = _frame(
         [
-            {"fact_id": "F1", "topic": "firms", "entity_ids": "firm_f|firm_g", "kind": "fact", "confidence": "high", "statement": "s", "bib_keys": "news"},
-            {"fact_id": "F2", "topic": "zone", "entity_ids": "zone_z", "kind": "fact", "confidence": "medium", "statement": "The zone opened.", "bib_keys": "news|gazette"},
+            {"fact_id": "F1", "topic": "firms", "entity_ids": ("firm_f", "firm_g"), "kind": "fact", "confidence": "high", "statement": "s", "bib_keys": ("news",)},
+            {"fact_id": "F2", "topic": "zone", "entity_ids": ("zone_z",), "kind": "fact", "confidence": "medium", "statement": "The zone opened.", "bib_keys": ("news", "gazette")},
         ]
     ).assign(
         date_start=pd.to_datetime([None, "2019-03-01"]),
@@ -143,7 +144,7 @@ def mini_dataset() -> Dataset:
         ]
     )
     inferences = _frame(
-        [{"inference_id": "I1", "title": "The tour came first", "statement": "The mayor saw the zone before the firms.", "basis": "S1|V1|news", "confidence": "high", "chapter": "chapters/visit"}]
+        [{"inference_id": "I1", "title": "The tour came first", "statement": "The mayor saw the zone before the firms.", "basis": ("S1", "V1", "news"), "confidence": "high", "chapter": "chapters/visit"}]
     )
     codebook = _frame(
         [
@@ -159,8 +160,8 @@ def mini_dataset() -> Dataset:
     )
     notes = _frame(
         [
-            {"note_id": "N1", "likely_original": "考察", "literal_sense": "inspect", "meaning": "A study visit.", "confidence": "high", "findings_affected": "S1|V1", "inference_id": "I1", **_span("visits")},
-            {"note_id": "N2", "likely_original": "人才", "literal_sense": "talent", "meaning": "Skilled people.", "confidence": "medium", "findings_affected": "D2", "inference_id": None, **_span("teams")},
+            {"note_id": "N1", "likely_original": "考察", "literal_sense": "inspect", "meaning": "A study visit.", "confidence": "high", "findings_affected": ("S1", "V1"), "inference_id": "I1", **_span("visits")},
+            {"note_id": "N2", "likely_original": "人才", "literal_sense": "talent", "meaning": "Skilled people.", "confidence": "medium", "findings_affected": ("D2",), "inference_id": None, **_span("teams")},
         ]
     )
     context = _frame(
@@ -244,9 +245,9 @@ BIBLIOGRAPHY = {
 def with_setting_event(ds: Dataset) -> Dataset:
     """The dataset with a trade fair marked as the setting event and a dated fact about it (2-4 May 2020)."""
     tables = {k: v.copy() for k, v in ds.tables.items()}
-    fair = {"entity_id": "fair", "entity_type": "event", "canonical_name": "Trade Fair", "variants": "Mayor A", "visit_role": "setting_event", "short_name": "Fair", **_span("Mayor A")}
+    fair = {"entity_id": "fair", "entity_type": "event", "canonical_name": "Trade Fair", "variants": ("Mayor A",), "visit_role": "setting_event", "short_name": "Fair", **_span("Mayor A")}
     tables["entities"] = pd.concat([tables["entities"], pd.DataFrame([fair])], ignore_index=True)
-    fact = {"fact_id": "F3", "topic": "fair", "entity_ids": "fair", "kind": "fact", "confidence": "high", "statement": "The fair ran for three days.", "bib_keys": "news"}
+    fact = {"fact_id": "F3", "topic": "fair", "entity_ids": ("fair",), "kind": "fact", "confidence": "high", "statement": "The fair ran for three days.", "bib_keys": ("news",)}
     fact |= {"date_start": pd.Timestamp("2020-05-02"), "date_end": pd.Timestamp("2020-05-04"), "date_precision": "day", "timeline_label": "Trade fair"}
     tables["external_facts"] = pd.concat([tables["external_facts"], pd.DataFrame([fact])], ignore_index=True)
     return Dataset(text=ds.text, source=ds.source, package=ds.package, tables=tables, bibliography=ds.bibliography)
@@ -256,13 +257,13 @@ def peers_frame() -> pd.DataFrame:
     """Three typed readouts: the subject (a study trip out), a trip out to invest, and a meeting at home."""
     common = {"leader_role": "Mayor", "date_basis": "inferred", "date_note": None, "scope": "elsewhere", "units_visited": 3, "outcomes_stated": None, "note": None}
     rows = [
-        {"peer_id": "P1", "is_subject": True, "url": "http://example.org/1", "title_summary": "The visit", "leader": "Mayor A", "other_leaders": None, "date": "2020-05-01", "date_precision": "month",
+        {"peer_id": "P1", "is_subject": True, "url": "http://example.org/1", "title_summary": "The visit", "leader": "Mayor A", "other_leaders": (), "date": "2020-05-01", "date_precision": "month",
          "genre": "delegation_out", "destination": "City Z", "purpose": "study", "trip_id": "t1", "frames_learning": True, "firm_figures": 1, "firm_credentials": 1,
          "directive_clauses_visible": 2, "has_quantity": True, "has_deadline": False, "has_budget": False, "has_unit": False, "visibility": "complete", "evidence": "learn from Zone Z"},
-        {"peer_id": "P2", "is_subject": False, "url": "https://example.org/2", "title_summary": "A fair", "leader": "Mayor B", "other_leaders": "Mayor A", "date": "2020-07-01", "date_precision": "month",
+        {"peer_id": "P2", "is_subject": False, "url": "https://example.org/2", "title_summary": "A fair", "leader": "Mayor B", "other_leaders": ("Mayor A",), "date": "2020-07-01", "date_precision": "month",
          "genre": "delegation_out", "destination": "City Y", "purpose": "investment_promotion", "trip_id": "t2", "frames_learning": False, "firm_figures": 0, "firm_credentials": 0,
          "directive_clauses_visible": None, "has_quantity": None, "has_deadline": None, "has_budget": None, "has_unit": None, "visibility": "truncated", "evidence": "signed deals"},
-        {"peer_id": "P3", "is_subject": False, "url": "http://example.org/3", "title_summary": "A meeting", "leader": "Mayor A", "other_leaders": None, "date": "2020-06-01", "date_precision": "month",
+        {"peer_id": "P3", "is_subject": False, "url": "http://example.org/3", "title_summary": "A meeting", "leader": "Mayor A", "other_leaders": (), "date": "2020-06-01", "date_precision": "month",
          "genre": "meeting", "destination": "Home", "purpose": None, "trip_id": None, "frames_learning": False, "firm_figures": 2, "firm_credentials": 0,
          "directive_clauses_visible": 3, "has_quantity": False, "has_deadline": True, "has_budget": False, "has_unit": True, "visibility": "complete", "evidence": "complete the work"},
     ]

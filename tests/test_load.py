@@ -503,3 +503,15 @@ def test_corroboration_rule_on_a_synthetic_dataset(tmp_path, grades, refused):
 
 def test_a_company_statement_needs_no_independent_source(tmp_path):
     assert len(load_all(_mini_root(tmp_path, "company_statement", {"acme": "company"})).claim_context) == 1
+
+
+def test_list_fields_are_loaded_once_as_tuples(ds):
+    """Every field with a ``separator`` comes back as tuples of strings (``()`` when empty): no consumer splits "a|b"."""
+    from analysis.schema import fields
+
+    listed = [(res["name"], f["name"], f["separator"]) for res in ds.package["resources"] for f in fields(res) if f.get("separator")]
+    assert {(t, c) for t, c, _ in listed} >= {("external_facts", "entity_ids"), ("external_facts", "bib_keys"), ("entities", "variants")}
+    for table, column, sep in listed:
+        cells = ds.tables[table][column]
+        assert all(isinstance(v, tuple) and all(isinstance(x, str) and x and sep not in x for x in v) for v in cells), (table, column)
+    assert ds.row("external_facts", "X01")["entity_ids"] == ("summer_davos_2018",)

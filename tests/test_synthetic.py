@@ -213,7 +213,7 @@ def _(ds):
 def _(ds):
     assert validate.check_variants(by_line(ds.entities), ds.text, "entities.csv") == []
     bad = by_line(ds.entities)
-    bad.loc[2, "variants"] = "Zone Z|Zone Q"
+    bad.loc[2, "variants"] = "Zone Z|Zone Q"  # as stored in the file
     found = validate.check_variants(bad, ds.text, "entities.csv")
     assert columns(found) == [(2, "variants")] and "Zone Q" in found[0].message
 
@@ -368,7 +368,7 @@ def _(ds):
     tables_ = {n: by_line(t) for n, t in ds.tables.items()}
     found = codebook.check_registers(tables_, ds.package, files, set(ds.bibliography))
     assert {v.file for v in found} <= {"codebook.csv"}  # only the codebook's missing codes
-    tables_["inferences"].loc[2, "basis"] = "S1|V9"
+    tables_["inferences"].at[2, "basis"] = ("S1", "V9")
     assert (2, "basis") in columns(codebook.check_registers(tables_, ds.package, files, set(ds.bibliography)))
 
 
