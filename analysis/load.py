@@ -257,8 +257,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     Parameters
     ----------
     root : path, optional
-        Repository root holding ``data/`` and ``references.bib``; defaults to the
-        folder above this package.
+        Repository root holding ``data/`` and ``references.bib``. By default
+        :func:`default_root`: ``REPORT_ROOT`` if set, else the nearest folder at or above
+        the working directory holding ``data/datapackage.yaml``, else the folder above
+        this package.
 
     Returns
     -------
@@ -271,7 +273,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     """
     root = Path(root) if root is not None else default_root()
     data = root / "data"
-    rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+
+    def rel(p: Path) -> str:
+        return p.relative_to(root).as_posix()
+
     violations: list[Violation] = []
 
     # 1. the data dictionary, checked before anything is read with it

@@ -443,7 +443,9 @@ def _mini_root(tmp_path: Path, relation: str, grades: dict[str, str]) -> Path:
     (root / "data/source/article.txt").write_text(text, encoding="utf-8")
     (root / "data/source/SOURCE.yaml").write_text(f"sha256: {sha}\n", encoding="utf-8")
     (root / "references.bib").write_text("".join(f"@misc{{{k},\n  title = {{{k}}},\n  url = {{https://example.org/{k}}}\n}}\n" for k in grades), encoding="utf-8")
-    s = lambda name, **kw: {"name": name, "type": "string", **kw}  # noqa: E731
+    def s(name, **kw):
+        return {"name": name, "type": "string", **kw}
+
     package = {
         "name": "mini",
         "source": {"path": "source/article.txt", "sha256": sha},
