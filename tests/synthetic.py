@@ -11,6 +11,7 @@ and ``entities`` resources are complete (:data:`CLAIMS_RESOURCE`, :data:`ENTITIE
 from __future__ import annotations
 
 import copy
+import io
 
 import pandas as pd
 
@@ -88,6 +89,8 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 def mini_dataset() -> Dataset:
     """Return the synthetic dataset."""
+    # fmt: off
+    # (one row a line: the tables read as tables)
     entities = _frame(
         [
             {"entity_id": "zone_z", "entity_type": "place", "canonical_name": "Zone Z", "variants": ("Zone Z",), "visit_role": "host_zone", "short_name": "Z", **_span("Zone Z")},
@@ -180,6 +183,7 @@ def mini_dataset() -> Dataset:
             {"sentence_id": "S4", "function": "directive", "register": "normative", **_span("He stressed that we must learn.")},
         ]
     )
+    # fmt: on
     tables = {
         "entities": entities,
         "claims": claims,
@@ -253,24 +257,24 @@ def with_setting_event(ds: Dataset) -> Dataset:
     return Dataset(text=ds.text, source=ds.source, package=ds.package, tables=tables, bibliography=ds.bibliography)
 
 
+#: Three readouts, as peers.csv would hold them: the subject (a study trip out), a trip out to invest, a meeting at home.
+PEERS_CSV = """\
+peer_id,is_subject,url,title_summary,leader,other_leaders,date,date_precision,genre,destination,purpose,trip_id,frames_learning,firm_figures,firm_credentials,directive_clauses_visible,has_quantity,has_deadline,has_budget,has_unit,visibility,evidence
+P1,true,http://example.org/1,The visit,Mayor A,,2020-05-01,month,delegation_out,City Z,study,t1,true,1,1,2,true,false,false,false,complete,learn from Zone Z
+P2,false,https://example.org/2,A fair,Mayor B,Mayor A,2020-07-01,month,delegation_out,City Y,investment_promotion,t2,false,0,0,,,,,,truncated,signed deals
+P3,false,http://example.org/3,A meeting,Mayor A,,2020-06-01,month,meeting,Home,,,false,2,0,3,false,true,false,true,complete,complete the work
+"""
+
+
 def peers_frame() -> pd.DataFrame:
-    """Three typed readouts: the subject (a study trip out), a trip out to invest, and a meeting at home."""
-    common = {"leader_role": "Mayor", "date_basis": "inferred", "date_note": None, "scope": "elsewhere", "units_visited": 3, "outcomes_stated": None, "note": None}
-    rows = [
-        {"peer_id": "P1", "is_subject": True, "url": "http://example.org/1", "title_summary": "The visit", "leader": "Mayor A", "other_leaders": (), "date": "2020-05-01", "date_precision": "month",
-         "genre": "delegation_out", "destination": "City Z", "purpose": "study", "trip_id": "t1", "frames_learning": True, "firm_figures": 1, "firm_credentials": 1,
-         "directive_clauses_visible": 2, "has_quantity": True, "has_deadline": False, "has_budget": False, "has_unit": False, "visibility": "complete", "evidence": "learn from Zone Z"},
-        {"peer_id": "P2", "is_subject": False, "url": "https://example.org/2", "title_summary": "A fair", "leader": "Mayor B", "other_leaders": ("Mayor A",), "date": "2020-07-01", "date_precision": "month",
-         "genre": "delegation_out", "destination": "City Y", "purpose": "investment_promotion", "trip_id": "t2", "frames_learning": False, "firm_figures": 0, "firm_credentials": 0,
-         "directive_clauses_visible": None, "has_quantity": None, "has_deadline": None, "has_budget": None, "has_unit": None, "visibility": "truncated", "evidence": "signed deals"},
-        {"peer_id": "P3", "is_subject": False, "url": "http://example.org/3", "title_summary": "A meeting", "leader": "Mayor A", "other_leaders": (), "date": "2020-06-01", "date_precision": "month",
-         "genre": "meeting", "destination": "Home", "purpose": None, "trip_id": None, "frames_learning": False, "firm_figures": 2, "firm_credentials": 0,
-         "directive_clauses_visible": 3, "has_quantity": False, "has_deadline": True, "has_budget": False, "has_unit": True, "visibility": "complete", "evidence": "complete the work"},
-    ]
-    frame = pd.DataFrame([common | r for r in rows])
+    """The typed peers table of :data:`PEERS_CSV`, as the loader returns it (booleans, integers, dates, tuples)."""
+    frame = pd.read_csv(io.StringIO(PEERS_CSV), dtype=str)
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame = frame.assign(leader_role="Mayor", date_basis="inferred", date_note=None, scope="elsewhere", units_visited=3, outcomes_stated=None, note=None)
     frame["date"] = pd.to_datetime(frame["date"])
+    frame["other_leaders"] = [tuple(v.split("|")) if isinstance(v, str) else () for v in frame["other_leaders"]]
     for column in ("directive_clauses_visible", "firm_figures", "firm_credentials", "units_visited"):
-        frame[column] = frame[column].astype("Int64")
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
     for column in ("is_subject", "frames_learning", "has_quantity", "has_deadline", "has_budget", "has_unit"):
-        frame[column] = frame[column].astype("boolean")
+        frame[column] = frame[column].map({"true": True, "false": False}).astype("boolean")
     return frame
