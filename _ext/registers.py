@@ -177,7 +177,12 @@ def unboxed_problems(register: dict[str, dict[str, str]], boxes: list[tuple[str,
         places = [(doc, line) for doc, i, line in boxes if i == inference_id]
         chapter = row.get("chapter", "").strip()
         if not places:
-            out.append((chapter, f"inference {inference_id} is registered in {REGISTER.as_posix()} for {chapter} but no page boxes it (add ```{{inference}} {inference_id}``` there)"))
+            out.append(
+                (
+                    chapter,
+                    f"inference {inference_id} is registered in {REGISTER.as_posix()} for {chapter} but no page boxes it (add ```{{inference}} {inference_id}``` there)",
+                )
+            )
         elif len(places) > 1:
             where = ", ".join(f"{d} line {l}" for d, l in places)
             out.append((chapter, f"inference {inference_id} is boxed {len(places)} times ({where}); box it once and link to it"))

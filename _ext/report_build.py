@@ -125,7 +125,10 @@ def _repair_accessibility(app: Sphinx, pagename: str, templatename: str, context
         context["body"] = body
         left = _UNREPAIRED.search(body)
         if left:
-            logger.warning(f"[report] accessibility repair no longer matches the markup: {left.group(0)!r} is left on the page; update ACCESSIBILITY_REPAIRS in _ext/report_build.py", location=pagename)
+            logger.warning(
+                f"[report] accessibility repair no longer matches the markup: {left.group(0)!r} is left on the page; update ACCESSIBILITY_REPAIRS in _ext/report_build.py",
+                location=pagename,
+            )
 
 
 # --- The annotated source: its anchors as labels, and the {quote} role ------------------

@@ -98,9 +98,7 @@ def annotated_html(ds: Dataset) -> str:
             points = sorted(c for c in cuts if start <= c <= end) or [start, end]
             inner = "".join(segment_html(a, b) for a, b in zip(points, points[1:]) if b > a)
             number = numbers[s.sentence_id]
-            body.append(
-                f'<span class="sentence" id="{anchor(s.sentence_id)}"><sup class="sent-no" title="sentence {number}">{number}</sup>{inner}</span>'
-            )
+            body.append(f'<span class="sentence" id="{anchor(s.sentence_id)}"><sup class="sent-no" title="sentence {number}">{number}</sup>{inner}</span>')
         parts.append(f'<p class="{css}" data-paragraph="{para.number}"><span class="para-no">¶{para.number}</span> ' + " ".join(body) + "</p>")
     parts.append("</div>")
     return "\n".join(parts)

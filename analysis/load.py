@@ -128,7 +128,7 @@ def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [], [Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); save it as UTF-8")]
+        return None, [], [Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8")]
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -169,7 +169,7 @@ def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); save it as UTF-8"))
+        out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8"))
         return None
     return text[1:] if text.startswith("\ufeff") else text
 

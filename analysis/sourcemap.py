@@ -9,7 +9,14 @@ from .text import paragraphs
 
 __all__ = ["metadata_table", "paragraph_map"]
 
-_FIELDS = [("title", "Title"), ("publisher", "Publisher"), ("address", "Address"), ("language", "Language"), ("date_status", "Date"), ("rights", "Copyright and terms")]
+_FIELDS = [
+    ("title", "Title"),
+    ("publisher", "Publisher"),
+    ("address", "Address"),
+    ("language", "Language"),
+    ("date_status", "Date"),
+    ("rights", "Copyright and terms"),
+]
 
 
 def metadata_table(ds: Dataset) -> pd.DataFrame:

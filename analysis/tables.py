@@ -210,8 +210,7 @@ class Table:
         """The table as plain HTML for Jupyter: caption, column headers, no index, no links."""
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(self._text(v))}</td>" for v in row) + "</tr>"
-            for row in self.frame.itertuples(index=False, name=None)
+            "<tr>" + "".join(f"<td>{html.escape(self._text(v))}</td>" for v in row) + "</tr>" for row in self.frame.itertuples(index=False, name=None)
         )
         return f'<table class="report-table"><caption>{html.escape(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

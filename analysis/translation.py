@@ -41,4 +41,3 @@ def translation_table(ds: Any) -> Table:
         widths={"meaning": "30%", "English as printed": "17%", "likely Chinese (word for word)": "22%"},
         name="tbl-translation",
     )
-

@@ -194,7 +194,12 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
         if text[start:end] != quote:
             col = "end" if start in hits else "start"
             out.append(
-                Violation(file, int(line), col, f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})")
+                Violation(
+                    file,
+                    int(line),
+                    col,
+                    f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})",
+                )
             )
             continue
         actual = next((p.number for p in paras if p.start <= start < p.end), None)

@@ -219,7 +219,9 @@ def mini_dataset() -> Dataset:
     resources = [{"name": n, "path": f"{n}.csv", "description": n, "schema": {"primaryKey": keys.get(n, "link_id"), "fields": []}} for n in tables]
     for r in resources:
         if r["name"] == "directives":
-            r["schema"]["fields"] = [{"name": "category", "constraints": {"enum": ["learn_from_host", "talent", "platforms"]}, "categoryLabels": {"talent": "Talent"}}]
+            r["schema"]["fields"] = [
+                {"name": "category", "constraints": {"enum": ["learn_from_host", "talent", "platforms"]}, "categoryLabels": {"talent": "Talent"}}
+            ]
         if r["name"] in ("activities", "directives", "sentences", "translation_notes"):
             r["provenance"] = True
     resources = [ENTITIES_RESOURCE if r["name"] == "entities" else CLAIMS_RESOURCE if r["name"] == "claims" else r for r in resources]
@@ -249,9 +251,25 @@ BIBLIOGRAPHY = {
 def with_setting_event(ds: Dataset) -> Dataset:
     """The dataset with a trade fair marked as the setting event and a dated fact about it (2-4 May 2020)."""
     tables = {k: v.copy() for k, v in ds.tables.items()}
-    fair = {"entity_id": "fair", "entity_type": "event", "canonical_name": "Trade Fair", "variants": ("Mayor A",), "visit_role": "setting_event", "short_name": "Fair", **_span("Mayor A")}
+    fair = {
+        "entity_id": "fair",
+        "entity_type": "event",
+        "canonical_name": "Trade Fair",
+        "variants": ("Mayor A",),
+        "visit_role": "setting_event",
+        "short_name": "Fair",
+        **_span("Mayor A"),
+    }
     tables["entities"] = pd.concat([tables["entities"], pd.DataFrame([fair])], ignore_index=True)
-    fact = {"fact_id": "F3", "topic": "fair", "entity_ids": ("fair",), "kind": "fact", "confidence": "high", "statement": "The fair ran for three days.", "bib_keys": ("news",)}
+    fact = {
+        "fact_id": "F3",
+        "topic": "fair",
+        "entity_ids": ("fair",),
+        "kind": "fact",
+        "confidence": "high",
+        "statement": "The fair ran for three days.",
+        "bib_keys": ("news",),
+    }
     fact |= {"date_start": pd.Timestamp("2020-05-02"), "date_end": pd.Timestamp("2020-05-04"), "date_precision": "day", "timeline_label": "Trade fair"}
     tables["external_facts"] = pd.concat([tables["external_facts"], pd.DataFrame([fact])], ignore_index=True)
     return Dataset(text=ds.text, source=ds.source, package=ds.package, tables=tables, bibliography=ds.bibliography)

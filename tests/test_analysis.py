@@ -7,11 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from analysis import annotate, sourcemap, style, tables, timeline  # noqa: E402
-
+from analysis import annotate, sourcemap, style, tables, timeline
 
 # --- tables: see test_tables.py ---------------------------------------------
 
@@ -21,7 +20,14 @@ def test_annotated_source_anchors_every_row_once(ds):
     h = annotate.annotated_html(ds)
     ids = re.findall(r'id="([^"]+)"', h)
     assert len(ids) == len(set(ids))
-    for table, key in [("claims", "claim_id"), ("activities", "activity_id"), ("directives", "directive_id"), ("topics", "topic_id"), ("sentences", "sentence_id"), ("glossary", "term_id")]:
+    for table, key in [
+        ("claims", "claim_id"),
+        ("activities", "activity_id"),
+        ("directives", "directive_id"),
+        ("topics", "topic_id"),
+        ("sentences", "sentence_id"),
+        ("glossary", "term_id"),
+    ]:
         for rid in ds.tables[table][key]:
             assert f'id="{tables.anchor(rid)}"' in h, rid
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 
 from analysis import ReportDataError, UnknownIdError, load_all
@@ -80,9 +79,7 @@ def test_duplicate_id(scratch):
 def test_dangling_reference(scratch):
     edit(scratch / "data/claims.csv", "TD01,tiandy,", "TD01,tiandy_inc,")
     v = problems(scratch)
-    assert [str(x) for x in v] == [
-        "data/claims.csv, line 11, column 'entity_id': unknown id 'tiandy_inc': no such entity_id in data/entities.csv"
-    ]
+    assert [str(x) for x in v] == ["data/claims.csv, line 11, column 'entity_id': unknown id 'tiandy_inc': no such entity_id in data/entities.csv"]
 
 
 def test_dangling_reference_inside_a_list(scratch):
@@ -109,7 +106,11 @@ def test_wrong_offset(scratch):
 
 
 def test_wrong_paragraph(scratch):
-    edit(scratch / "data/glossary.csv", "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,3,", "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,4,")
+    edit(
+        scratch / "data/glossary.csv",
+        "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,3,",
+        "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,4,",
+    )
     v = problems(scratch)
     assert any(x.column == "paragraph" and "in paragraph 3, not 4" in x.message for x in v)
 
@@ -328,7 +329,11 @@ def test_non_utf8_article_keeps_the_source_changed_message(scratch):
 @pytest.mark.parametrize("name", ["references.bib", "data/datapackage.yaml", "data/source/SOURCE.yaml"])
 def test_non_utf8_files_are_named(scratch, name):
     path = scratch / name
-    path.write_bytes(path.read_bytes().replace(b"People's", "Peopl\u00e9's".encode("latin-1"), 1) if b"People's" in path.read_bytes() else path.read_bytes() + "# caf\u00e9\n".encode("latin-1"))
+    path.write_bytes(
+        path.read_bytes().replace(b"People's", "Peopl\u00e9's".encode("latin-1"), 1)
+        if b"People's" in path.read_bytes()
+        else path.read_bytes() + "# caf\u00e9\n".encode("latin-1")
+    )
     v = problems(scratch)
     assert any(x.file == name and x.line and "not valid UTF-8" in x.message for x in v), [str(x) for x in v]
 
@@ -374,7 +379,11 @@ def test_a_url_inside_another_bib_field_is_checked_too(scratch):
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("  year         = {2013},\n  month        = sep,\n  url          = {http://news.wenweipo", "  year         = {2013,\n  month        = sep,\n  url          = {http://news.wenweipo", "BibTeX syntax error"),
+        (
+            "  year         = {2013},\n  month        = sep,\n  url          = {http://news.wenweipo",
+            "  year         = {2013,\n  month        = sep,\n  url          = {http://news.wenweipo",
+            "BibTeX syntax error",
+        ),
         ("@misc{md2001,", "@misc{wef2018,", "repeated bibliography entry"),
     ],
 )
@@ -442,7 +451,10 @@ def _mini_root(tmp_path: Path, relation: str, grades: dict[str, str]) -> Path:
     sha = hashlib.sha256(text.encode()).hexdigest()
     (root / "data/source/article.txt").write_text(text, encoding="utf-8")
     (root / "data/source/SOURCE.yaml").write_text(f"sha256: {sha}\n", encoding="utf-8")
-    (root / "references.bib").write_text("".join(f"@misc{{{k},\n  title = {{{k}}},\n  url = {{https://example.org/{k}}}\n}}\n" for k in grades), encoding="utf-8")
+    (root / "references.bib").write_text(
+        "".join(f"@misc{{{k},\n  title = {{{k}}},\n  url = {{https://example.org/{k}}}\n}}\n" for k in grades), encoding="utf-8"
+    )
+
     def s(name, **kw):
         return {"name": name, "type": "string", **kw}
 

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import compare, directives, language, ledger, overview, profiles, roles
+
 from synthetic import mini_dataset
 
 

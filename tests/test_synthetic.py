@@ -18,7 +18,6 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from synthetic import CLAIMS_RESOURCE, ENTITIES_RESOURCE, TEXT, mini_dataset, with_setting_event
 
 import analysis
 from analysis import (
@@ -50,6 +49,8 @@ from analysis import (
     validate,
 )
 from analysis.load import Dataset
+
+from synthetic import CLAIMS_RESOURCE, ENTITIES_RESOURCE, TEXT, mini_dataset, with_setting_event
 
 #: Public names that cannot run on an in-memory dataset, with the test that covers them instead.
 NOT_HERE = {
@@ -228,7 +229,13 @@ def _(ds):
 
 @case("validate.check_date_order")
 def _(ds):
-    res = {"name": "facts", "schema": {"primaryKey": "fact_id", "fields": [{"name": "fact_id"}, {"name": "date_start", "type": "date"}, {"name": "date_end", "type": "date", "notBefore": "date_start"}]}}
+    res = {
+        "name": "facts",
+        "schema": {
+            "primaryKey": "fact_id",
+            "fields": [{"name": "fact_id"}, {"name": "date_start", "type": "date"}, {"name": "date_end", "type": "date", "notBefore": "date_start"}],
+        },
+    }
     facts = by_line(with_setting_event(ds).external_facts)
     assert validate.check_date_order(facts, res, "facts.csv") == []
     facts.loc[4, "date_end"] = pd.Timestamp("2020-05-01")
@@ -641,7 +648,7 @@ def _(ds):
         glue.glue("mini_claims", len(ds.claims))
     finally:
         glue.ipy_display = original
-    (bundle, metadata), = calls
+    ((bundle, metadata),) = calls
     assert bundle == {glue.GLUE_PREFIX + "text/plain": "4"} and metadata["scrapbook"]["name"] == "mini_claims"
 
 
