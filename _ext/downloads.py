@@ -89,18 +89,18 @@ def readme(root: Path, descriptor: dict) -> str:
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     name = descriptor["name"]
     tables = "\n".join(f"- `data/{res['path']}`: {res.get('title', res['name'])}." for res in descriptor["resources"])
-    return f"""# {descriptor.get('title', name)}
+    return f"""# {descriptor.get("title", name)}
 
-The data package of the report *{cff['title']}*, edition {cff['version']} ({cff['date-released']}),
-{cff['url']}
+The data package of the report *{cff["title"]}*, edition {cff["version"]} ({cff["date-released"]}),
+{cff["url"]}
 
 ## Contents
 
 - `data/datapackage.yaml`: the data dictionary (a Frictionless Data Package with a Table
   Schema for each table): every column's meaning, type, allowed values and coding.
 {tables}
-- `data/{descriptor['source']['path']}`: the source article, byte-identical to the copy the
-  report analyses, and `data/{descriptor['source']['metadata']}`, its metadata and SHA-256.
+- `data/{descriptor["source"]["path"]}`: the source article, byte-identical to the copy the
+  report analyses, and `data/{descriptor["source"]["metadata"]}`, its metadata and SHA-256.
 - `references.bib`: the sources that the outside facts cite.
 - `LICENSE-CONTENT.md`, `LICENSE`, `CITATION.cff`: the licences and how to cite.
 
@@ -111,7 +111,7 @@ Every row drawn from the article carries `quote`, `paragraph`, `start` and `end`
 
     frictionless validate {name}/data/datapackage.yaml
 
-With the report's Python package (`analysis`, from {cff['repository-code']}):
+With the report's Python package (`analysis`, from {cff["repository-code"]}):
 
     from analysis import load_all
     ds = load_all("{name}")     # checks every quote, key and value; raises ReportDataError
@@ -126,7 +126,7 @@ keep_default_na=False)`.
   (https://creativecommons.org/licenses/by/4.0/): see `LICENSE-CONTENT.md`. Cite the report
   as `CITATION.cff` says.
 - The code of the report is MIT-licensed (`LICENSE`).
-- The source article: {' '.join(str(source_meta['rights']).split())}
+- The source article: {" ".join(str(source_meta["rights"]).split())}
 """
 
 

@@ -25,14 +25,42 @@ _PACK = re.compile(r'\b\w+\("(fa[bsr])",\w+\)')
 _STYLES = {"fa-solid": "fas", "fas": "fas", "fa-brands": "fab", "fab": "fab", "fa-regular": "far", "far": "far"}
 _CLASSES = re.compile(r'<i class="([^"]*\bfa-[^"]*)"')
 #: Classes that change how an icon is drawn, not which icon it is.
-_MODIFIERS = {"fa-fw", "fa-lg", "fa-xs", "fa-sm", "fa-xl", "fa-2xs", "fa-2xl", "fa-spin", "fa-pulse", "fa-border", "fa-inverse", "fa-flip", "fa-beat", "fa-fade", "fa-bounce", "fa-shake"}
-_MODIFIERS |= {f"fa-{n}x" for n in range(1, 11)} | {"fa-rotate-90", "fa-rotate-180", "fa-rotate-270", "fa-flip-horizontal", "fa-flip-vertical", "fa-pull-left", "fa-pull-right", "fa-stack-1x", "fa-stack-2x"}
+_MODIFIERS = {
+    "fa-fw",
+    "fa-lg",
+    "fa-xs",
+    "fa-sm",
+    "fa-xl",
+    "fa-2xs",
+    "fa-2xl",
+    "fa-spin",
+    "fa-pulse",
+    "fa-border",
+    "fa-inverse",
+    "fa-flip",
+    "fa-beat",
+    "fa-fade",
+    "fa-bounce",
+    "fa-shake",
+}
+_MODIFIERS |= {f"fa-{n}x" for n in range(1, 11)} | {
+    "fa-rotate-90",
+    "fa-rotate-180",
+    "fa-rotate-270",
+    "fa-flip-horizontal",
+    "fa-flip-vertical",
+    "fa-pull-left",
+    "fa-pull-right",
+    "fa-stack-1x",
+    "fa-stack-2x",
+}
 #: Fewer icon definitions than this in the bundle means its format is not the one this module reads.
 MIN_BUNDLE_ICONS = 500
 
 
 class IconSubsetError(RuntimeError):
     """The theme's icon bundle is not in the format this module reads, or lacks icons the site uses."""
+
 
 _RUNTIME = r"""
 (function () {

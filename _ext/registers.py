@@ -36,7 +36,7 @@ from sphinx.util.docutils import SphinxDirective
 logger = logging.getLogger(__name__)
 
 REGISTER = Path("data") / "inferences.csv"
-ID_TOKEN = re.compile(r"^[A-Z]{1,2}[0-9]{2}$")
+ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")  # the same as analysis.inferences.ID_TOKEN (tests/test_synthetic.py)
 KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
 WARN = {"type": "report", "subtype": "inference"}
 
@@ -184,7 +184,12 @@ def unboxed_problems(register: dict[str, dict[str, str]], boxes: list[tuple[str,
         if not places and docs is not None and chapter not in docs:
             continue
         if not places:
-            out.append((chapter, f"inference {inference_id} is registered in {REGISTER.as_posix()} for {chapter} but no page boxes it (add ```{{inference}} {inference_id}``` there)"))
+            out.append(
+                (
+                    chapter,
+                    f"inference {inference_id} is registered in {REGISTER.as_posix()} for {chapter} but no page boxes it (add ```{{inference}} {inference_id}``` there)",
+                )
+            )
         elif len(places) > 1:
             where = ", ".join(f"{d} line {l}" for d, l in places)
             out.append((chapter, f"inference {inference_id} is boxed {len(places)} times ({where}); box it once and link to it"))

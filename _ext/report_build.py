@@ -8,13 +8,13 @@
    they re-execute against the new code and data. A prose-only edit leaves the
    fingerprint alone and executes nothing.
 2. **Links to the annotated source that every builder resolves.** Each coded row's
-   anchor on the annotated source page (``report_source_doc``, ``id="q-td06"``) is
-   registered as a Sphinx label, so table cells (``[TD06](#q-td06)``, written by
+   anchor on the annotated source page (``report_source_doc``, ``id="q-c07"``) is
+   registered as a Sphinx label, so table cells (``[C07](#q-c07)``, written by
    :class:`analysis.tables.Table`) and the ``{quote}`` role are ordinary
    cross-references: right in ``html``, ``dirhtml``, ``singlehtml`` and the PDF.
-3. **Quotations from the data in prose**: the role ``{quote}`TD06``` writes the quote
-   of row TD06 (any coded row, sentences included) in quotation marks, linked to its
-   place in the annotated source; ``{quote}`TD06:60 countries``` shows only that
+3. **Quotations from the data in prose**: the role ``{quote}`C07``` writes the quote
+   of row C07 (any coded row, sentences included) in quotation marks, linked to its
+   place in the annotated source; ``{quote}`C07:some words``` shows only that
    fragment, which must be part of the row's quote. An unknown id or a fragment that is
    not in the quote is an error at its place in the page (``-W`` fails the build).
 4. **Accessibility repairs** of markup that extensions emit: myst-nb's toggles get
@@ -125,7 +125,10 @@ def _repair_accessibility(app: Sphinx, pagename: str, templatename: str, context
         context["body"] = body
         left = _UNREPAIRED.search(body)
         if left:
-            logger.warning(f"[report] accessibility repair no longer matches the markup: {left.group(0)!r} is left on the page; update ACCESSIBILITY_REPAIRS in _ext/report_build.py", location=pagename)
+            logger.warning(
+                f"[report] accessibility repair no longer matches the markup: {left.group(0)!r} is left on the page; update ACCESSIBILITY_REPAIRS in _ext/report_build.py",
+                location=pagename,
+            )
 
 
 # --- The annotated source: its anchors as labels, and the {quote} role ------------------
@@ -152,9 +155,9 @@ def source_quotes(srcdir: str | Path) -> dict[str, str]:
 def _register_source_anchors(app: Sphinx, doctree: nodes.document) -> None:
     """Make each coded row's anchor in the annotated source a label that links can name.
 
-    The annotated source marks row ``TD06`` with ``id="q-td06"`` (:func:`analysis.tables.anchor`).
-    Registered as a label of that page, ``[TD06](#q-td06)`` in a table and the ``{quote}`` role
-    resolve through Sphinx like any cross-reference: ``source.html#q-td06`` on the site, an
+    The annotated source marks row ``C07`` with ``id="q-c07"`` (:func:`analysis.tables.anchor`).
+    Registered as a label of that page, ``[C07](#q-c07)`` in a table and the ``{quote}`` role
+    resolve through Sphinx like any cross-reference: ``source.html#q-c07`` on the site, an
     in-page jump in the single page (and so in the PDF).
     """
     from analysis.tables import anchor

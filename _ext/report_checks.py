@@ -50,7 +50,10 @@ def orphan_chapters(srcdir: Path, toc: Any) -> list[str]:
     return sorted(
         p.relative_to(srcdir).as_posix()
         for p in folder.rglob("*")
-        if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith("_") and ".ipynb_checkpoints" not in p.parts
+        if p.suffix in SUFFIXES
+        and p.is_file()
+        and not p.name.startswith("_")
+        and ".ipynb_checkpoints" not in p.parts
         and p.relative_to(srcdir).with_suffix("").as_posix() not in listed
     )
 

@@ -1,4 +1,4 @@
-"""Reusable, tested functions behind the report on the Dalian delegation's 2018 visit to Tianjin.
+"""Reusable, tested functions behind a report on one official visit readout (coded in ``data/``).
 
 Chapters import from here; the only I/O is :func:`analysis.load.load_all`.
 """

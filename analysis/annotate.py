@@ -35,11 +35,11 @@ def entity_spans(ds: Dataset) -> pd.DataFrame:
     rows = [
         {"table": "entities", "id": e.entity_id, "css": ENTITY_CSS[0], "start": start, "end": start + len(variant)}
         for e in ds.entities.itertuples()
-        for variant in e.variants.split("|")
+        for variant in e.variants
         for start in find_all(variant, ds.text)
     ]
     spans = pd.DataFrame(rows).drop_duplicates(["id", "start", "end"])
-    # a variant inside a longer variant of the same entity ("Binhai High-tech ..." in "Tianjin Binhai High-tech ...") is one mention
+    # a variant inside a longer variant of the same entity ("High-tech Zone" in "Northern High-tech Zone") is one mention
     inner = [
         any((o.start <= r.start) and (o.end >= r.end) and (o.start, o.end) != (r.start, r.end) for o in spans[spans.id == r.id].itertuples())
         for r in spans.itertuples()
@@ -74,7 +74,9 @@ def annotated_html(ds: Dataset) -> str:
         t = ds.tables[table]
         for rid, start in zip(t[key], t["start"].astype(int)):
             anchors.setdefault(start, []).append(rid)
-    sentences = ds.sentences
+    sentences = ds.sentences.sort_values("start")
+    # sentences are numbered by their place in the text, whatever their ids look like
+    numbers = dict(zip(sentences.sentence_id, range(1, len(sentences) + 1)))
     cuts = set(spans.start) | set(spans.end) | set(anchors) | set(sentences.start.astype(int)) | set(sentences.end.astype(int))
 
     def segment_html(a: int, b: int) -> str:
@@ -95,10 +97,8 @@ def annotated_html(ds: Dataset) -> str:
             start, end = int(s.start), int(s.end)
             points = sorted(c for c in cuts if start <= c <= end) or [start, end]
             inner = "".join(segment_html(a, b) for a, b in zip(points, points[1:]) if b > a)
-            number = s.sentence_id.lstrip("S").lstrip("0")
-            body.append(
-                f'<span class="sentence" id="{anchor(s.sentence_id)}"><sup class="sent-no" title="sentence {number}">{number}</sup>{inner}</span>'
-            )
+            number = numbers[s.sentence_id]
+            body.append(f'<span class="sentence" id="{anchor(s.sentence_id)}"><sup class="sent-no" title="sentence {number}">{number}</sup>{inner}</span>')
         parts.append(f'<p class="{css}" data-paragraph="{para.number}"><span class="para-no">¶{para.number}</span> ' + " ".join(body) + "</p>")
     parts.append("</div>")
     return "\n".join(parts)

@@ -209,4 +209,9 @@ def codebook_table(ds: Any, variable: str | None = None) -> Table:
         }
     )
     caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
-    return Table(frame, caption, widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"}, name="tbl-codebook" + (f"-{slug(variable)}" if variable else ""))
+    return Table(
+        frame,
+        caption,
+        widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"},
+        name="tbl-codebook" + (f"-{slug(variable)}" if variable else ""),
+    )

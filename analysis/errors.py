@@ -7,7 +7,7 @@ from dataclasses import dataclass
 __all__ = ["Violation", "ReportDataError", "UnknownIdError"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Violation:
     """One problem found in the data, with the place a person must look.
 

@@ -162,7 +162,12 @@ def _check(fig: Figure, min_pt: float, book_width_in: float) -> list[Problem]:
         if size < min_pt - 1e-9:
             problems.append(Problem("small-text", f"{_short(t)} is {size:.1f} pt at the book's width (minimum {min_pt:g} pt)"))
         if box.x0 < -TOLERANCE_PX or box.y0 < -TOLERANCE_PX or box.x1 > width_px + TOLERANCE_PX or box.y1 > height_px + TOLERANCE_PX:
-            problems.append(Problem("outside", f"{_short(t)} reaches beyond the canvas (box {box.x0:.0f},{box.y0:.0f} to {box.x1:.0f},{box.y1:.0f} px; canvas {width_px:.0f} x {height_px:.0f} px)"))
+            problems.append(
+                Problem(
+                    "outside",
+                    f"{_short(t)} reaches beyond the canvas (box {box.x0:.0f},{box.y0:.0f} to {box.x1:.0f},{box.y1:.0f} px; canvas {width_px:.0f} x {height_px:.0f} px)",
+                )
+            )
     for (t1, b1), (t2, b2) in combinations(boxes, 2):
         w = min(b1.x1, b2.x1) - max(b1.x0, b2.x0)
         h = min(b1.y1, b2.y1) - max(b1.y0, b2.y0)
@@ -205,4 +210,3 @@ def _check(fig: Figure, min_pt: float, book_width_in: float) -> list[Problem]:
             if shared:
                 problems.append(Problem("colour-only", f"axes {i + 1}: marks in {c1} and {c2} differ only by colour ({sorted(map(str, shared))[0]})"))
     return problems
-

@@ -243,9 +243,11 @@ def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> list[tuple
         else:
             colour = KIND_COLOURS[r["kind"]]
             if (b - a) / span > 0.012:  # long enough to show as a bar: a year or a month known, or a long span
-                ax.add_patch(Rectangle((a, i - 0.2), b - a, 0.4, facecolor=_fill(r["kind"]), edgecolor=colour, hatch=KIND_LOOK[r["kind"]]["hatch"], linewidth=1))
+                ax.add_patch(
+                    Rectangle((a, i - 0.2), b - a, 0.4, facecolor=_fill(r["kind"]), edgecolor=colour, hatch=KIND_LOOK[r["kind"]]["hatch"], linewidth=1)
+                )
             else:
-                    ax.plot([mid], [i], marker=KIND_LOOK[r["kind"]]["marker"], color=colour, markersize=6.5, linestyle="none")
+                ax.plot([mid], [i], marker=KIND_LOOK[r["kind"]]["marker"], color=colour, markersize=6.5, linestyle="none")
         labels.append(_beside(ax, r["text"], a, b, i))
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_yticks([])
@@ -387,11 +389,30 @@ def event_strip(
             sub = ev[(ev["lane"].astype(str) == lane) & ~ev["highlight"]]
             ax.axhline(i, color=NEUTRALS["light grey"], linewidth=0.8, zorder=0)
             if len(sub):
-                ax.plot([_day(d) for d in sub["date"]], [i] * len(sub), marker=MARKERS[i], color=LANE_COLOURS[i % len(LANE_COLOURS)], markersize=7, linestyle="none", markeredgecolor="white", markeredgewidth=0.5)
+                ax.plot(
+                    [_day(d) for d in sub["date"]],
+                    [i] * len(sub),
+                    marker=MARKERS[i],
+                    color=LANE_COLOURS[i % len(LANE_COLOURS)],
+                    markersize=7,
+                    linestyle="none",
+                    markeredgecolor="white",
+                    markeredgewidth=0.5,
+                )
         notes = []
         for r in ev[ev["highlight"]].itertuples():
             x, i = _day(r.date), row[str(r.lane)]
-            ax.plot([x], [i], marker=_HIGHLIGHT["marker"], color=_HIGHLIGHT["color"], markersize=_HIGHLIGHT["size"], markeredgecolor="black", markeredgewidth=0.7, linestyle="none", zorder=3)
+            ax.plot(
+                [x],
+                [i],
+                marker=_HIGHLIGHT["marker"],
+                color=_HIGHLIGHT["color"],
+                markersize=_HIGHLIGHT["size"],
+                markeredgecolor="black",
+                markeredgewidth=0.7,
+                linestyle="none",
+                zorder=3,
+            )
             text = r.label if isinstance(r.label, str) and r.label.strip() else plain_dates(pd.Timestamp(r.date))
             ann = ax.annotate(_wrap(text, 40), (x, i), xytext=(0, 10), textcoords="offset points", ha="center", va="bottom", fontsize=9.5, fontweight="bold")
             ann.set_in_layout(False)

@@ -17,8 +17,8 @@ from .tables import Ref, Table
 
 __all__ = ["ID_TOKEN", "KEY_TOKEN", "basis_kind", "check_basis", "log_table", "box_anchor", "page_link"]
 
-#: A basis item that looks like a row id of a table (``S03``, ``TD06``, ``X01``).
-ID_TOKEN = re.compile(r"^[A-Z]{1,2}[0-9]{2}$")
+#: A basis item that looks like a row id of a table (``S03``, ``C07``, ``F12``).
+ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")
 #: A basis item that looks like a citation key (one word, no spaces).
 KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
 
@@ -45,7 +45,7 @@ def check_basis(
     Parameters
     ----------
     inferences : pandas.DataFrame
-        The register, indexed by file line; ``basis`` holds items joined by "|".
+        The register, indexed by file line; ``basis`` holds items joined by "|" (as stored) or a tuple (as loaded).
     row_ids : set of str
         Primary keys of every table of the package.
     bib_keys : set of str
@@ -55,9 +55,13 @@ def check_basis(
     """
     out: list[Violation] = []
     for line, basis in inferences[column].items():
-        if basis is None or (not isinstance(basis, str) and pd.isna(basis)):
+        if isinstance(basis, tuple | list):
+            items = [str(b) for b in basis]
+        elif basis is None or pd.isna(basis):
             continue
-        for item in str(basis).split("|"):
+        else:
+            items = str(basis).split("|")
+        for item in items:
             item = item.strip()
             kind = basis_kind(item)
             if not item:

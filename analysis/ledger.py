@@ -60,10 +60,7 @@ def ledger(ds: Dataset) -> pd.DataFrame:
     c["facts"] = facts
     c["evaluative"] = c.evaluative.astype(bool)
     c["quantified"] = c.value.notna()
-    c["grade"] = [
-        "corroborated" if chk == "corroborates" else "judgement" if ev else "checkable, not corroborated"
-        for chk, ev in zip(c.check, c.evaluative)
-    ]
+    c["grade"] = ["corroborated" if chk == "corroborates" else "judgement" if ev else "checkable, not corroborated" for chk, ev in zip(c.check, c.evaluative)]
     return c[["claim_id", "entity_id", "claim_type", "statement", "quote", "evaluative", "quantified", "grade", "check", "facts"]]
 
 

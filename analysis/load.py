@@ -26,7 +26,7 @@ from . import validate as v
 from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
-from .schema import check_package, field_names, primary_key, resource
+from .schema import check_package, field_names, fields, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
@@ -64,7 +64,8 @@ class Dataset:
     package : dict
         The data dictionary (``data/datapackage.yaml``).
     tables : dict of str to pandas.DataFrame
-        One typed table per resource, in file order, with a plain 0-based index.
+        One typed table per resource, in file order, with a plain 0-based index. A list field
+        (one with a ``separator`` in the dictionary) holds a tuple of strings, ``()`` when empty.
     bibliography : dict of str to dict
         Citation key -> fields of each entry of ``references.bib``.
     """
@@ -127,7 +128,7 @@ def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [], [Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); save it as UTF-8")]
+        return None, [], [Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8")]
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -168,7 +169,7 @@ def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); save it as UTF-8"))
+        out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8"))
         return None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -256,8 +257,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     Parameters
     ----------
     root : path, optional
-        Repository root holding ``data/`` and ``references.bib``; defaults to the
-        folder above this package.
+        Repository root holding ``data/`` and ``references.bib``. By default
+        :func:`default_root`: ``REPORT_ROOT`` if set, else the nearest folder at or above
+        the working directory holding ``data/datapackage.yaml``, else the folder above
+        this package.
 
     Returns
     -------
@@ -270,7 +273,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     """
     root = Path(root) if root is not None else default_root()
     data = root / "data"
-    rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+
+    def rel(p: Path) -> str:
+        return p.relative_to(root).as_posix()
+
     violations: list[Violation] = []
 
     # 1. the data dictionary, checked before anything is read with it
@@ -286,6 +292,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
         violations.append(Violation(rel(meta_path), None, None, "expected a mapping with the key 'sha256' (the source's SHA-256)"))
         source_meta = None
+    abbreviations = (source_meta or {}).get("abbreviations", [])
+    if not (isinstance(abbreviations, list) and all(isinstance(a, str) for a in abbreviations)):
+        violations.append(Violation(rel(meta_path), None, "abbreviations", "expected a list of words that never end a sentence, e.g. ['Co.', 'Ltd.']"))
+        abbreviations = []
     source_path = data / package["source"]["path"]
     raw_text = _read(source_path, rel(source_path), violations)
     text: str | None = None
@@ -340,7 +350,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
     if "entities" in tables and text is not None:
         violations += v.check_variants(tables["entities"], text, files["entities"])
     if "sentences" in tables and text is not None:
-        violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"])
+        violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"], abbreviations)
     if "peers" in tables:
         violations += check_peers(tables["peers"], files["peers"])
     for res in package["resources"]:
@@ -361,8 +371,22 @@ def load_all(root: str | Path | None = None) -> Dataset:
     if violations:
         raise ReportDataError(violations)
     assert text is not None and source_meta is not None and bibliography is not None
-    tables = {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+    by_name = {res["name"]: res for res in package["resources"]}
+    tables = {name: _with_lists(frame.reset_index(drop=True), by_name[name]) for name, frame in tables.items()}
     return Dataset(text=text, source=source_meta, package=package, tables=tables, bibliography=bibliography)
+
+
+def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
+    """The table with every list field (one with a ``separator``) as tuples of strings; an empty cell is ``()``.
+
+    The file keeps ``"a|b"``; the checks run on that form (so they can name line and column),
+    and consumers get the list once, here, instead of splitting it again.
+    """
+    for f in fields(res):
+        sep = f.get("separator")
+        if sep and f["name"] in frame:
+            frame[f["name"]] = [() if v is None or (not isinstance(v, str) and pd.isna(v)) else tuple(str(v).split(sep)) for v in frame[f["name"]]]
+    return frame
 
 
 def edition(root: str | Path | None = None) -> dict[str, str]:

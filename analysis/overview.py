@@ -22,9 +22,7 @@ def table_summary(ds: Dataset) -> pd.DataFrame:
     rows = []
     for res in ds.package["resources"]:
         t = ds.tables[res["name"]]
-        refs = sum(
-            t[fk["field"]].dropna().astype(str).str.split(fk["separator"] or "\0").str.len().sum() for fk in foreign_keys(res)
-        )
+        refs = sum(sum(len(v) if isinstance(v, tuple | list) else int(pd.notna(v)) for v in t[fk["field"]]) for fk in foreign_keys(res))
         rows.append(
             {
                 "table": res["path"],

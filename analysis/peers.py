@@ -160,7 +160,7 @@ def trips_out(peers: pd.DataFrame, person: str, start: str, end: str) -> pd.Data
     start, end : str
         ISO dates bounding the period (inclusive).
     """
-    took_part = peers.leader.eq(person) | peers.other_leaders.fillna("").str.split("|").map(lambda names: person in names)
+    took_part = peers.leader.eq(person) | peers.other_leaders.map(lambda names: person in names)
     in_period = peers.date.between(pd.Timestamp(start), pd.Timestamp(end))
     return peers[peers.genre.eq("delegation_out") & took_part & in_period].sort_values("date")
 

@@ -81,7 +81,7 @@ def quantified_table(ds: Dataset, caption: str) -> Table:
 def context_about(ds: Dataset, entity_ids: list[str]) -> pd.DataFrame:
     """Outside facts about any of the given entities (kept apart from the article's claims)."""
     wanted = set(entity_ids)
-    mask = ds.external_facts.entity_ids.fillna("").str.split("|").map(lambda ids: bool(set(ids) & wanted))
+    mask = ds.external_facts.entity_ids.map(lambda ids: bool(set(ids) & wanted))
     return ds.external_facts[mask].reset_index(drop=True)
 
 
@@ -94,7 +94,7 @@ def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | 
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,
-            "sources": [Cite(k if isinstance(k, str) else None) for k in x.bib_keys],
+            "sources": [Cite(list(keys)) for keys in x.bib_keys],
         }
     )
     return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)
@@ -111,8 +111,8 @@ def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str
     x = facts.set_index("fact_id").loc[fact_ids].reset_index() if fact_ids is not None else facts.reset_index(drop=True)
     grade = ds.sources.set_index("bib_key").independence if "sources" in ds.tables else pd.Series(dtype=str)
 
-    def independence(keys: object) -> str | None:
-        found = [grade.get(k) for k in str(keys).split("|")] if isinstance(keys, str) else []
+    def independence(keys: tuple[str, ...]) -> str | None:
+        found = [grade.get(k) for k in keys]
         return ", ".join(dict.fromkeys(g.replace("_", " ") for g in found if isinstance(g, str))) or None
 
     frame = pd.DataFrame(
@@ -121,8 +121,8 @@ def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,
-            "sources": [Cite(k if isinstance(k, str) else None) for k in x.bib_keys],
-            "independence of the sources": [independence(k) for k in x.bib_keys],
+            "sources": [Cite(list(keys)) for keys in x.bib_keys],
+            "independence of the sources": [independence(keys) for keys in x.bib_keys],
         }
     )
     return Table(frame, caption, widths={"outside fact (the book's words)": "50%"}, name=name)

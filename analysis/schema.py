@@ -66,10 +66,53 @@ PANDAS_DTYPES: dict[str, str] = {
 PROVENANCE_FIELDS = ["quote", "paragraph", "start", "end"]
 
 # Keys the loader understands at each level: the standard ones it enforces, and its extensions.
-_PACKAGE_KEYS = {"name", "title", "description", "resources", "source", "provenanceFields", "version", "licenses", "sources", "homepage", "keywords", "$schema", "profile"}
-_RESOURCE_KEYS = {"name", "path", "title", "description", "schema", "format", "mediatype", "encoding", "profile", "licenses", "sources", "provenance", "allowDuplicateRows"}
+_PACKAGE_KEYS = {
+    "name",
+    "title",
+    "description",
+    "resources",
+    "source",
+    "provenanceFields",
+    "version",
+    "licenses",
+    "sources",
+    "homepage",
+    "keywords",
+    "$schema",
+    "profile",
+}
+_RESOURCE_KEYS = {
+    "name",
+    "path",
+    "title",
+    "description",
+    "schema",
+    "format",
+    "mediatype",
+    "encoding",
+    "profile",
+    "licenses",
+    "sources",
+    "provenance",
+    "allowDuplicateRows",
+}
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "extendedForeignKeys"}
-_FIELD_KEYS = {"name", "type", "title", "description", "constraints", "trueValues", "falseValues", "coding", "separator", "appearsInQuote", "notBefore", "citesBibliography", "coversBibliography", "categoryLabels"}
+_FIELD_KEYS = {
+    "name",
+    "type",
+    "title",
+    "description",
+    "constraints",
+    "trueValues",
+    "falseValues",
+    "coding",
+    "separator",
+    "appearsInQuote",
+    "notBefore",
+    "citesBibliography",
+    "coversBibliography",
+    "categoryLabels",
+}
 _CONSTRAINT_KEYS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"}
 _FK_KEYS = {"fields", "reference"}
 _REFERENCE_KEYS = {"resource", "fields"}
@@ -133,7 +176,7 @@ def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
 def fullmatch_pattern(pattern: str) -> str:
     r"""The regular expression that matches a Table Schema ``pattern`` against a whole value.
 
-    ``\Z``, not ``$``: ``$`` also matches before a final line break, so "TD08\n" would pass.
+    ``\Z``, not ``$``: ``$`` also matches before a final line break, so "C08\n" would pass.
     """
     return rf"\A(?:{pattern})\Z"
 
@@ -217,6 +260,7 @@ def dictionary(package: dict[str, Any]) -> pd.DataFrame:
 
 
 # --- checking the descriptor -------------------------------------------------------------------
+
 
 class _Checker:
     """Collects the violations of one descriptor, each placed by its path in the YAML."""
@@ -425,7 +469,11 @@ def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None
             fwhere = f"{where}, field '{fname}'" if fname else f"{where}, field {j + 1}"
             if isinstance(f, dict):
                 if id(f) in seen_fields:
-                    ck.add(path + ("schema", "fields", j), fwhere, f"this field is a YAML alias of {seen_fields[id(f)]}; write '- <<: *anchor' so that each resource has its own copy")
+                    ck.add(
+                        path + ("schema", "fields", j),
+                        fwhere,
+                        f"this field is a YAML alias of {seen_fields[id(f)]}; write '- <<: *anchor' so that each resource has its own copy",
+                    )
                 seen_fields[id(f)] = fwhere
             _check_field(ck, f, path + ("schema", "fields", j), fwhere)
         fnames = [f.get("name") for f in flds if isinstance(f, dict)]
@@ -435,7 +483,11 @@ def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None
         for fname, f in by_name.items():
             other = f.get("notBefore")
             if isinstance(other, str) and (other not in by_name or by_name[other].get("type") != f.get("type")):
-                ck.add(path + ("schema", "fields"), f"{where}, field '{fname}'", f"'notBefore' must name another field of type {f.get('type')} in this resource, found {other!r}")
+                ck.add(
+                    path + ("schema", "fields"),
+                    f"{where}, field '{fname}'",
+                    f"'notBefore' must name another field of type {f.get('type')} in this resource, found {other!r}",
+                )
         pk = schema.get("primaryKey")
         if pk is None:
             close = [k for k in schema if k.lower() == "primarykey"]

@@ -9,7 +9,14 @@ from .text import paragraphs
 
 __all__ = ["metadata_table", "paragraph_map"]
 
-_FIELDS = [("title", "Title"), ("publisher", "Publisher"), ("address", "Address"), ("language", "Language"), ("date_status", "Date"), ("rights", "Copyright and terms")]
+_FIELDS = [
+    ("title", "Title"),
+    ("publisher", "Publisher"),
+    ("address", "Address"),
+    ("language", "Language"),
+    ("date_status", "Date"),
+    ("rights", "Copyright and terms"),
+]
 
 
 def metadata_table(ds: Dataset) -> pd.DataFrame:
@@ -27,7 +34,10 @@ def paragraph_map(ds: Dataset) -> pd.DataFrame:
     rows = []
     for p in paragraphs(ds.text):
         s = ds.sentences[ds.sentences.paragraph == p.number]
-        count = lambda t: int((ds.tables[t].paragraph == p.number).sum())  # noqa: E731
+
+        def count(table: str, number: int = p.number) -> int:
+            return int((ds.tables[table].paragraph == number).sum())
+
         functions = list(dict.fromkeys(s.function))
         rows.append(
             {

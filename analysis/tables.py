@@ -6,7 +6,7 @@ A :class:`Table` displays in three forms, and each display picks the one it unde
   renders this form (``nb_render_markdown_format: myst`` and a mime priority in
   ``_config.yml``), so Sphinx numbers the table, prose can cite it with
   ``{numref}`tbl-...```, and links to the annotated source are cross-references that
-  the builder resolves (``source.html#q-td06`` on the site, an in-document jump in the
+  the builder resolves (``source.html#q-c07`` on the site, an in-document jump in the
   single page and the PDF).
 * ``text/html``: a plain captioned table for Jupyter, with no link to a page that does
   not exist there (ids and quotes are shown as text).
@@ -32,10 +32,10 @@ _MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])"
 
 
 def anchor(row_id: str) -> str:
-    """The id of a coded row's place in the annotated source (``q-td01``).
+    """The id of a coded row's place in the annotated source (``q-c01``).
 
     It is a label Sphinx knows (registered by the local extension), so a Markdown link
-    ``[TD01](#q-td01)`` from any page resolves to it in every builder.
+    ``[C01](#q-c01)`` from any page resolves to it in every builder.
     """
     return "q-" + _UNSAFE_ID.sub("-", str(row_id).lower()).strip("-")
 
@@ -142,7 +142,7 @@ class SourceLink(str):
         return (SourceLink, (str(self), self.row_id))
 
     def markdown(self) -> str:
-        """The MyST link to the row: ``[TD06](#q-td06)``."""
+        """The MyST link to the row: ``[C07](#q-c07)``."""
         return f"[{escape_markdown(str(self))}](#{anchor(self.row_id)})"
 
 
@@ -239,8 +239,7 @@ class Table:
         """The table as plain HTML for Jupyter: caption, column headers, no index, no links."""
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(self._text(v))}</td>" for v in row) + "</tr>"
-            for row in self.frame.itertuples(index=False, name=None)
+            "<tr>" + "".join(f"<td>{html.escape(self._text(v))}</td>" for v in row) + "</tr>" for row in self.frame.itertuples(index=False, name=None)
         )
         return f'<table class="report-table"><caption>{html.escape(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -27,8 +28,8 @@ __all__ = [
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence ends at . ! or ? followed by whitespace and a capital letter or an
-# opening quotation mark. Abbreviations in this source ("Co., Ltd.") are always
-# followed by a comma or a lower-case word, so they never end a sentence.
+# opening quotation mark, unless the piece before the break ends with one of the
+# source's abbreviations (``abbreviations`` in SOURCE.yaml, passed to :func:`sentences`).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c])")
 
 
@@ -82,13 +83,16 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-def sentences(text: str) -> list[Span]:
+def sentences(text: str, abbreviations: Iterable[str] = ()) -> list[Span]:
     """Split the source into sentences, numbered through the whole article.
 
     Parameters
     ----------
     text : str
         The source text.
+    abbreviations : iterable of str, default ()
+        Words ending in a full stop that never end a sentence here (``"Co."``, ``"Ltd."``),
+        as listed under ``abbreviations`` in the source's metadata.
 
     Returns
     -------
@@ -98,12 +102,28 @@ def sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     for para in paragraphs(text):
         cursor = 0
-        for piece in _SENTENCE_END.split(para.text):
+        for piece in _join_abbreviations(_SENTENCE_END.split(para.text), para.text, tuple(abbreviations)):
             offset = para.text.index(piece, cursor)
             start = para.start + offset
             spans.append(Span(len(spans) + 1, para.number, start, start + len(piece), piece))
             cursor = offset + len(piece)
     return spans
+
+
+def _join_abbreviations(pieces: list[str], text: str, abbreviations: tuple[str, ...]) -> list[str]:
+    """Re-join the pieces split after a listed abbreviation, keeping the text between them."""
+    if not abbreviations:
+        return pieces
+    out: list[str] = []
+    cursor = 0
+    for piece in pieces:
+        offset = text.index(piece, cursor)
+        if out and out[-1].split()[-1] in abbreviations:
+            out[-1] += text[cursor:offset] + piece
+        else:
+            out.append(piece)
+        cursor = offset + len(piece)
+    return out
 
 
 def paragraph_at(text: str, offset: int) -> int:
@@ -181,28 +201,32 @@ def normalise(text: str) -> str:
     return text
 
 
+#: Common English function words. Words to drop for one source only (a company suffix,
+#: "yesterday" in a news report) are passed as ``extra_stopwords``.
 STOPWORDS: frozenset[str] = frozenset(
-    """a about after all also an and any are as at be been being but by can co did do
-    does for from had has have he her his how i in into is it its ltd more most no not
+    """a about after all also an and any are as at be been being but by can did do
+    does for from had has have he her his how i in into is it its more most no not
     of on or our out over so such than that the their them then there these they this
-    those to up was we were what when which while who will with would yesterday""".split()
+    those to up was we were what when which while who will with would""".split()
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*[A-Za-z]|[A-Za-z]")
 
 
-def words(text: str, drop_stopwords: bool = True) -> list[str]:
+def words(text: str, drop_stopwords: bool = True, extra_stopwords: Iterable[str] = ()) -> list[str]:
     """Lower-cased word tokens of the normalised text.
 
     Hyphenated compounds ("high-tech") and "R&D" stay one token; numbers are dropped.
+    With ``drop_stopwords``, :data:`STOPWORDS` and the lower-cased ``extra_stopwords`` are left out.
     """
     tokens = [w.lower() for w in _WORD.findall(normalise(text))]
     tokens = [w[:-2] if w.endswith("'s") else w for w in tokens]
     if drop_stopwords:
-        tokens = [w for w in tokens if w not in STOPWORDS]
+        drop = STOPWORDS | {w.lower() for w in extra_stopwords}
+        tokens = [w for w in tokens if w not in drop]
     return tokens
 
 
-def word_counts(text: str, drop_stopwords: bool = True) -> Counter[str]:
+def word_counts(text: str, drop_stopwords: bool = True, extra_stopwords: Iterable[str] = ()) -> Counter[str]:
     """Count the tokens that :func:`words` returns."""
-    return Counter(words(text, drop_stopwords))
+    return Counter(words(text, drop_stopwords, extra_stopwords))

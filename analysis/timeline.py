@@ -92,20 +92,21 @@ def timeline_events(ds: Dataset) -> pd.DataFrame:
 
 
 def date_phrases(ds: Dataset) -> dict[str, str]:
-    """Dates for the prose, formatted from the data: the inferred visit window and Summer Davos.
+    """Dates for the prose, formatted from the data: the inferred visit window and the setting event.
 
     Returns
     -------
     dict
-        ``visit_from`` ("17"), ``visit_to`` ("20 September 2018"), ``davos_from``, ``davos_to``.
+        ``visit_from`` ("17"), ``visit_to`` ("20 September 2018"), ``event_from``, ``event_to``
+        (the same for :func:`setting_event_dates`).
     """
     start, end = visit_window(ds)
-    davos = setting_event_dates(ds)
+    event = setting_event_dates(ds)
     return {
         "visit_from": f"{start.day}",
         "visit_to": f"{end.day} {end:%B %Y}",
-        "davos_from": f"{davos.date_start.day}",
-        "davos_to": f"{davos.date_end.day} {davos.date_end:%B %Y}",
+        "event_from": f"{event.date_start.day}",
+        "event_to": f"{event.date_end.day} {event.date_end:%B %Y}",
     }
 
 
@@ -121,7 +122,7 @@ def setting_event_dates(ds: Dataset) -> pd.Series:
     if event is None:
         raise ValueError("no setting event is marked in entities.csv (visit_role 'setting_event')")
     facts = ds.external_facts
-    about = facts.entity_ids.fillna("").str.split("|").map(lambda ids: event in ids)
+    about = facts.entity_ids.map(lambda ids: event in ids)
     dated = facts[about & (facts.kind == "fact") & facts.date_start.notna() & facts.date_end.notna()]
     if dated.empty:
         raise ValueError(f"no dated outside fact spans the setting event '{event}'")

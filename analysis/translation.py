@@ -31,7 +31,7 @@ def translation_table(ds: Any) -> Table:
             "likely Chinese (word for word)": [f"{o} ({l})" for o, l in zip(n.likely_original, n.literal_sense)],
             "meaning": n.meaning,
             "confidence": n.confidence,
-            "rows it affects": [a.replace("|", ", ") for a in n.findings_affected],
+            "rows it affects": [", ".join(a) for a in n.findings_affected],
             "inference": [inference_cell(i) for i in n.inference_id],
         }
     )
@@ -41,4 +41,3 @@ def translation_table(ds: Any) -> Table:
         widths={"meaning": "30%", "English as printed": "17%", "likely Chinese (word for word)": "22%"},
         name="tbl-translation",
     )
-

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -193,7 +194,12 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
         if text[start:end] != quote:
             col = "end" if start in hits else "start"
             out.append(
-                Violation(file, int(line), col, f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})")
+                Violation(
+                    file,
+                    int(line),
+                    col,
+                    f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})",
+                )
             )
             continue
         actual = next((p.number for p in paras if p.start <= start < p.end), None)
@@ -203,6 +209,9 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
 
 
 def _split(value: Any, sep: str | None) -> list[str]:
+    """The items of a list cell: as stored (``"a|b"``) or as loaded (a tuple)."""
+    if isinstance(value, tuple | list):
+        return [str(v) for v in value]
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return []
     return [v for v in str(value).split(sep)] if sep else [str(value)]
@@ -369,16 +378,19 @@ def check_corroboration(
     return out
 
 
-def check_sentence_coverage(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
-    """Check that the sentences table holds every sentence of the source, once, in order."""
-    expected = sentences(text)
+def check_sentence_coverage(table: pd.DataFrame, text: str, file: str, abbreviations: Iterable[str] = ()) -> list[Violation]:
+    """Check that the sentences table holds every sentence of the source, once, in order.
+
+    The source is split by :func:`analysis.text.sentences` with the source's ``abbreviations``.
+    """
+    expected = sentences(text, abbreviations)
     got = list(zip(table["start"].astype(int), table["end"].astype(int)))
     want = [(s.start, s.end) for s in expected]
     out = []
     for s in expected:
         if (s.start, s.end) not in got:
             out.append(Violation(file, None, None, f"sentence {s.number} (offsets {s.start}-{s.end}, {s.text[:40]!r}...) has no row"))
-    for (line, row), span in zip(table.iterrows(), got):
+    for line, span in zip(table.index, got):
         if span not in want:
             out.append(Violation(file, int(line), "start", f"offsets {span[0]}-{span[1]} are not a whole sentence of the source"))
     return out

@@ -44,7 +44,15 @@ from bookutil import copy_book, edit_notebook, executed  # noqa: E402
 BIN = Path(sys.executable).parent
 JB = BIN / "jupyter-book"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROME_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LIGHTHOUSE = ROOT / "benchmarks/node_modules/lighthouse/cli/index.js"
 RESULTS = ROOT / "benchmarks/results/latest.json"
 TARGETS = {
@@ -109,7 +117,15 @@ def this_book(tmp: Path, repeat: int) -> tuple[dict, Path]:
     glossary = book / "chapters/glossary.ipynb"
 
     def prose() -> None:
-        edit_notebook(glossary, "markdown", lambda s: s.replace("The official terms the article uses", "The official terms that the article uses") if "terms the article" in s else s.replace("terms that the article", "terms the article"))
+        edit_notebook(
+            glossary,
+            "markdown",
+            lambda s: (
+                s.replace("The official terms the article uses", "The official terms that the article uses")
+                if "terms the article" in s
+                else s.replace("terms that the article", "terms the article")
+            ),
+        )
 
     def data() -> None:
         toggle(book / "data/glossary.csv", "Networked devices and sensors", "Networked sensors and devices")
@@ -204,8 +220,8 @@ def site_weight(html: Path, url: str) -> dict:
         for page_path in pages:
             context = browser.new_context()
             page = context.new_page()
-            seen = []
-            page.on("requestfinished", lambda r: seen.append(r))
+            seen: list = []
+            page.on("requestfinished", seen.append)
             page.goto(url + page_path, wait_until="networkidle")
             kinds: dict[str, int] = {}
             for r in seen:
@@ -232,7 +248,16 @@ def lighthouse(url: str, preset: str) -> dict:
         subprocess.run(["npm", "ci", "--prefix", str(ROOT / "benchmarks"), "--no-audit", "--no-fund", "--silent"], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        args = ["node", str(LIGHTHOUSE), url, "--output=json", f"--output-path={out}", "--quiet", "--only-categories=performance,accessibility", f"--chrome-flags={' '.join(CHROME_ARGS)}"]
+        args = [
+            "node",
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            f"--output-path={out}",
+            "--quiet",
+            "--only-categories=performance,accessibility",
+            f"--chrome-flags={' '.join(CHROME_ARGS)}",
+        ]
         if preset == "desktop":
             args.append("--preset=desktop")
         subprocess.run(args, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300)
@@ -251,7 +276,11 @@ def lighthouse(url: str, preset: str) -> dict:
 # --- report ----------------------------------------------------------------------------
 def machine() -> dict:
     mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1] if Path("/proc/meminfo").exists() else "0"
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (
+        next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor())
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(mem) / 2**20, 1), "python": platform.python_version(), "os": platform.platform()}
 
 
@@ -291,7 +320,9 @@ def print_table(r: dict) -> None:
     if r.get("lighthouse"):
         print("\nLighthouse:")
         for k, v in r["lighthouse"].items():
-            print(f"  {k:34} performance {v['performance']:3}  accessibility {v['accessibility']:3}  LCP {v['largest_contentful_paint_ms']} ms  TBT {v['total_blocking_time_ms']} ms")
+            print(
+                f"  {k:34} performance {v['performance']:3}  accessibility {v['accessibility']:3}  LCP {v['largest_contentful_paint_ms']} ms  TBT {v['total_blocking_time_ms']} ms"
+            )
     print("\ntargets:")
     for k, v in r["targets_met"].items():
         print(f"  {k:40} {'met' if v else 'NOT MET'}")
@@ -302,7 +333,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-lighthouse", action="store_true")
     args = ap.parse_args()
-    result: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "versions": versions(), "repeat": args.repeat, "targets": TARGETS}
+    result: dict = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": versions(),
+        "repeat": args.repeat,
+        "targets": TARGETS,
+    }
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         print("building this book ...", flush=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from analysis import load_all
+
 from bookutil import build, copy_book
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,11 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from analysis import annotate, sourcemap, style, tables, timeline  # noqa: E402
-
+from analysis import annotate, sourcemap, style, tables, timeline
 
 # --- tables: see test_tables.py ---------------------------------------------
 
@@ -21,7 +20,14 @@ def test_annotated_source_anchors_every_row_once(ds):
     h = annotate.annotated_html(ds)
     ids = re.findall(r'id="([^"]+)"', h)
     assert len(ids) == len(set(ids))
-    for table, key in [("claims", "claim_id"), ("activities", "activity_id"), ("directives", "directive_id"), ("topics", "topic_id"), ("sentences", "sentence_id"), ("glossary", "term_id")]:
+    for table, key in [
+        ("claims", "claim_id"),
+        ("activities", "activity_id"),
+        ("directives", "directive_id"),
+        ("topics", "topic_id"),
+        ("sentences", "sentence_id"),
+        ("glossary", "term_id"),
+    ]:
         for rid in ds.tables[table][key]:
             assert f'id="{tables.anchor(rid)}"' in h, rid
 
@@ -38,9 +44,7 @@ def test_coded_spans(ds):
     entities = annotate.entity_spans(ds)
     assert len(spans) == len(ds.claims) + len(ds.activities) + len(ds.directives) + len(entities)
     assert set(spans.css) == {"c-claim", "c-activity", "c-directive", "c-entity"}
-    zone = entities[entities.id == "binhai_htz"]
-    assert len(zone) == 5  # both spellings, one entity
-    assert all(ds.text[a:b] in ds.entity("binhai_htz").variants.split("|") for a, b in zip(zone.start, zone.end))
+    assert all(ds.text[a:b] in ds.entity(i).variants for i, a, b in zip(entities.id, entities.start, entities.end))
 
 
 def test_annotated_source_marks_entities(ds):
@@ -49,11 +53,9 @@ def test_annotated_source_marks_entities(ds):
 
 
 def test_paragraph_map_and_metadata(ds):
+    # this article's numbers are in tests/test_golden.py
     pm = sourcemap.paragraph_map(ds)
-    assert pm.paragraph.tolist() == [1, 2, 3, 4, 5, 6]
-    assert pm.words.sum() == 600 and pm.sentences.sum() == 15
-    assert pm.loc[pm.paragraph == 5, "directives"].item() == 11
-    assert pm.loc[pm.paragraph == 6, "what it does"].item() == "attendance"
+    assert pm.sentences.sum() == len(ds.sentences) and pm.directives.sum() == len(ds.directives)
     meta = sourcemap.metadata_table(ds)
     assert meta.loc[meta.field == "SHA-256 of the stored copy", "value"].item() == ds.source["sha256"]
 
@@ -61,12 +63,9 @@ def test_paragraph_map_and_metadata(ds):
 # --- profiles and comparison ------------------------------------------------
 # --- timeline and overview ----------------------------------------------------
 def test_timeline(ds):
-    start, end = timeline.visit_window(ds)
-    assert (start, end) == (pd.Timestamp("2018-09-17"), pd.Timestamp("2018-09-20"))
+    # this article's dates are in tests/test_golden.py
     ev = timeline.timeline_events(ds)
     assert ev.date_start.is_monotonic_increasing and len(ev) == ds.external_facts.date_start.notna().sum()
-    assert ev.set_index("label").loc["Binhai zone set up", "when"] == "1988"
-    assert timeline.date_phrases(ds) == {"visit_from": "17", "visit_to": "20 September 2018", "davos_from": "18", "davos_to": "20 September 2018"}
 
 
 # --- figures and style: see tests/test_figures.py ---------------------------------------------------

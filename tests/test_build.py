@@ -6,9 +6,8 @@ import html
 import re
 import shutil
 
-import yaml
-
 import pytest
+import yaml
 
 from bookutil import ROOT, build, copy_book, edit_notebook, executed, warnings
 
@@ -50,7 +49,9 @@ def test_rebuilds_reexecute_only_when_code_or_data_change(tmp_path, built_book):
     # for each chapter, and no chapter is executed more often than the checks need.
     assert built_book["proc"].returncode == 0
     book = copy_book(tmp_path / "book")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/source\n  - file: chapters/glossary\n", encoding="utf-8")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/source\n  - file: chapters/glossary\n", encoding="utf-8"
+    )
     shutil.copytree(built_book["root"] / "_build/.jupyter_cache", book / "_build/.jupyter_cache")
     shutil.copy(built_book["root"] / "_build/.report-fingerprint", book / "_build/.report-fingerprint")
     chapters = 3
@@ -60,7 +61,9 @@ def test_rebuilds_reexecute_only_when_code_or_data_change(tmp_path, built_book):
     assert (book / "_build/html/chapters/glossary.html").exists()
 
     # a prose-only edit re-reads that page and executes nothing
-    edit_notebook(book / "chapters/glossary.ipynb", "markdown", lambda s: s.replace("The official terms the article uses", "The official terms that the article uses"))
+    edit_notebook(
+        book / "chapters/glossary.ipynb", "markdown", lambda s: s.replace("The official terms the article uses", "The official terms that the article uses")
+    )
     prose = build(book)
     assert prose.returncode == 0 and executed(prose) == 0
     assert "The official terms that the article uses" in (book / "_build/html/chapters/glossary.html").read_text(encoding="utf-8")
@@ -133,7 +136,10 @@ def test_prose_quotes_link_to_the_annotated_source(built_book):
 
 
 def _captions(page: str) -> list[tuple[int, str]]:
-    return [(int(n), html.unescape(re.sub(r"<[^>]+>", "", c))) for n, c in re.findall(r'<span class="caption-number">Table (\d+) </span><span class="caption-text">(.*?)</span>', page)]
+    return [
+        (int(n), html.unescape(re.sub(r"<[^>]+>", "", c)))
+        for n, c in re.findall(r'<span class="caption-number">Table (\d+) </span><span class="caption-text">(.*?)</span>', page)
+    ]
 
 
 def _toc_pages(root) -> list[str]:

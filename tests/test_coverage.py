@@ -28,6 +28,9 @@ def test_people_who_took_part_are_all_entities(ds):
 
 
 def test_every_enterprise_has_claims_and_activities(ds):
-    for firm in ["tiandy", "tellyes", "concorde"]:
+    from analysis.roles import enterprises
+
+    assert len(enterprises(ds)) == 3
+    for firm in enterprises(ds):
         assert (ds.claims.entity_id == firm).sum() >= 5
         assert (ds.activities.stop_id == firm).sum() >= 2

@@ -20,11 +20,12 @@ from docutils.parsers.rst import Parser as RstParser
 from docutils.utils import new_document
 
 from analysis.tables import Table, quote_cell, source_link
+
 from bookutil import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 
-import report_build as rb  # noqa: E402
+import report_build as rb
 
 
 def test_fingerprint_changes_with_watched_files_only(tmp_path):
@@ -107,7 +108,9 @@ def tiny(tmp_path_factory):
         name="tbl-rows",
     )
     hostile = Table(pd.DataFrame({"value": HOSTILE}), "Hostile cells")
-    (book / "page.md").write_text(f"# Page\n\n{table.to_markdown()}\n{hostile.to_markdown()}\nSee {{numref}}`tbl-rows`, {{numref}}`{hostile.label}` and {{quote}}`A01:first quoted`.\n")
+    (book / "page.md").write_text(
+        f"# Page\n\n{table.to_markdown()}\n{hostile.to_markdown()}\nSee {{numref}}`tbl-rows`, {{numref}}`{hostile.label}` and {{quote}}`A01:first quoted`.\n"
+    )
     (book / "bad.md").write_text("# Bad\n\nOne {quote}`NOPE`.\n\nTwo {quote}`A01:absent words`.\n")
     rb._QUOTES[str(src.resolve())] = {"A01": "the first quoted words", "B02": "Second."}
     out = {}
@@ -121,7 +124,10 @@ def tiny(tmp_path_factory):
 
 def test_tables_are_numbered_and_cited(tiny):
     page = (tiny["html"] / "page.html").read_text()
-    assert re.search(r'<table class="report-table[^"]*" id="tbl-rows">\s*<caption><span class="caption-number">Table 1 </span><span class="caption-text">Rows &amp; &lt;things&gt;</span>', page)
+    assert re.search(
+        r'<table class="report-table[^"]*" id="tbl-rows">\s*<caption><span class="caption-number">Table 1 </span><span class="caption-text">Rows &amp; &lt;things&gt;</span>',
+        page,
+    )
     assert 'id="tbl-hostile-cells"' in page and '<span class="caption-number">Table 2 </span>' in page
     assert '<a class="reference internal" href="#tbl-rows"><span class="std std-numref">Table 1</span></a>' in page
     assert '<span class="std std-numref">Table 2</span>' in page

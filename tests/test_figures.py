@@ -54,7 +54,14 @@ def _synthetic_strip() -> pd.DataFrame:
 
 def _real_strip(ds) -> pd.DataFrame:
     ev = timeline.timeline_events(ds)
-    return pd.DataFrame({"date": ev.date_start, "lane": ev.kind.map({"fact": "outside fact", "inference": "inference"}), "highlight": ev.kind.eq("inference"), "label": ev.label})
+    return pd.DataFrame(
+        {
+            "date": ev.date_start,
+            "lane": ev.kind.map({"fact": "outside fact", "inference": "inference"}),
+            "highlight": ev.kind.eq("inference"),
+            "label": ev.label,
+        }
+    )
 
 
 FIGURES = {
@@ -112,7 +119,7 @@ def test_timeline_draws_every_dated_fact_and_intervals(ds):
     assert fig.omitted.empty
     drawn = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
     for label in ev.label:
-        inside = (timeline.focus_window(ds)[0] <= ev.set_index("label").loc[label, "date_start"] <= timeline.focus_window(ds)[1])
+        inside = timeline.focus_window(ds)[0] <= ev.set_index("label").loc[label, "date_start"] <= timeline.focus_window(ds)[1]
         assert label in drawn or inside
     zoom = fig.axes[1]
     bars = [p for p in zoom.patches if isinstance(p, matplotlib.patches.Rectangle)]
@@ -391,7 +398,11 @@ def test_nbval_fails_when_the_data_behind_a_stored_figure_changes(tmp_path):
     def execute() -> nbformat.NotebookNode:
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nb.cells = [nbformat.v4.new_code_cell("import pandas as pd\nfrom analysis import figures\nfig = figures.dot_chart(pd.read_csv('counts.csv').set_index('category')['n'], 'items')\nfig")]
+        nb.cells = [
+            nbformat.v4.new_code_cell(
+                "import pandas as pd\nfrom analysis import figures\nfig = figures.dot_chart(pd.read_csv('counts.csv').set_index('category')['n'], 'items')\nfig"
+            )
+        ]
         NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
         return nb
 

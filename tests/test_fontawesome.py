@@ -9,7 +9,7 @@ from bookutil import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 
-import fontawesome_subset as fa  # noqa: E402
+import fontawesome_subset as fa
 
 BUNDLE = (
     'var p={github:[496,512,[],"f09b","M1 1z"]};d("fab",p);'
@@ -72,5 +72,13 @@ def test_the_installed_themes_bundle_is_in_the_known_format():
     bundle = (Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js").read_text(encoding="utf-8")
     defs = fa.icon_definitions(bundle)
     assert sum(map(len, defs.values())) >= fa.MIN_BUNDLE_ICONS
-    used = {("fab", "github"), ("fas", "magnifying-glass"), ("fas", "sun"), ("fas", "moon"), ("fas", "circle-half-stroke"), ("fas", "download"), ("fas", "file-pdf")}
+    used = {
+        ("fab", "github"),
+        ("fas", "magnifying-glass"),
+        ("fas", "sun"),
+        ("fas", "moon"),
+        ("fas", "circle-half-stroke"),
+        ("fas", "download"),
+        ("fas", "file-pdf"),
+    }
     assert fa.subset_script(bundle, used).startswith(fa.MARKER)

@@ -35,7 +35,18 @@ def _free_port() -> int:
 def server():
     port, token = _free_port(), secrets.token_hex(16)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}", "--allow-root"],
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+            "--allow-root",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -62,7 +73,10 @@ def server():
 
 def _api(server, method: str, path: str, body: dict | None = None) -> dict:
     req = urllib.request.Request(
-        f"{server['base']}{path}", method=method, data=json.dumps(body).encode() if body is not None else None, headers={"Authorization": f"token {server['token']}", "Content-Type": "application/json"}
+        f"{server['base']}{path}",
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"token {server['token']}", "Content-Type": "application/json"},
     )
     with urllib.request.urlopen(req, timeout=30) as r:
         text = r.read().decode()
@@ -71,11 +85,17 @@ def _api(server, method: str, path: str, body: dict | None = None) -> dict:
 
 def _run(ws, code: str, timeout: float = 120) -> list[dict]:
     msg_id = uuid.uuid4().hex
-    ws.send(json.dumps({
-        "header": {"msg_id": msg_id, "username": "reader", "session": uuid.uuid4().hex, "msg_type": "execute_request", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "channel": "shell",
-        "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-    }))
+    ws.send(
+        json.dumps(
+            {
+                "header": {"msg_id": msg_id, "username": "reader", "session": uuid.uuid4().hex, "msg_type": "execute_request", "version": "5.3"},
+                "parent_header": {},
+                "metadata": {},
+                "channel": "shell",
+                "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+            }
+        )
+    )
     errors, deadline = [], time.monotonic() + timeout
     while time.monotonic() < deadline:
         msg = json.loads(ws.recv())

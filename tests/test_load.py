@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 
 from analysis import ReportDataError, UnknownIdError, load_all
@@ -55,7 +54,7 @@ def test_lookup_by_id(ds):
     with pytest.raises(UnknownIdError, match="unknown id 'huawei' in table 'entities'"):
         ds.entity("huawei")
     with pytest.raises(AttributeError):
-        ds.no_such_table
+        _ = ds.no_such_table
 
 
 def test_missing_column(scratch):
@@ -80,9 +79,7 @@ def test_duplicate_id(scratch):
 def test_dangling_reference(scratch):
     edit(scratch / "data/claims.csv", "TD01,tiandy,", "TD01,tiandy_inc,")
     v = problems(scratch)
-    assert [str(x) for x in v] == [
-        "data/claims.csv, line 11, column 'entity_id': unknown id 'tiandy_inc': no such entity_id in data/entities.csv"
-    ]
+    assert [str(x) for x in v] == ["data/claims.csv, line 11, column 'entity_id': unknown id 'tiandy_inc': no such entity_id in data/entities.csv"]
 
 
 def test_dangling_reference_inside_a_list(scratch):
@@ -109,7 +106,11 @@ def test_wrong_offset(scratch):
 
 
 def test_wrong_paragraph(scratch):
-    edit(scratch / "data/glossary.csv", "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,3,", "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,4,")
+    edit(
+        scratch / "data/glossary.csv",
+        "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,3,",
+        "the Chinese Academies of Sciences or Engineering work with its staff.,academician expert workstations,4,",
+    )
     v = problems(scratch)
     assert any(x.column == "paragraph" and "in paragraph 3, not 4" in x.message for x in v)
 
@@ -328,7 +329,11 @@ def test_non_utf8_article_keeps_the_source_changed_message(scratch):
 @pytest.mark.parametrize("name", ["references.bib", "data/datapackage.yaml", "data/source/SOURCE.yaml"])
 def test_non_utf8_files_are_named(scratch, name):
     path = scratch / name
-    path.write_bytes(path.read_bytes().replace(b"People's", "Peopl\u00e9's".encode("latin-1"), 1) if b"People's" in path.read_bytes() else path.read_bytes() + "# caf\u00e9\n".encode("latin-1"))
+    path.write_bytes(
+        path.read_bytes().replace(b"People's", "Peopl\u00e9's".encode("latin-1"), 1)
+        if b"People's" in path.read_bytes()
+        else path.read_bytes() + "# caf\u00e9\n".encode("latin-1")
+    )
     v = problems(scratch)
     assert any(x.file == name and x.line and "not valid UTF-8" in x.message for x in v), [str(x) for x in v]
 
@@ -347,6 +352,12 @@ def test_yaml_syntax_error_names_the_file_and_line(scratch):
     edit(scratch / "data/source/SOURCE.yaml", "file: article.txt", "file: [article.txt")
     v = problems(scratch)
     assert v[0].file == "data/source/SOURCE.yaml" and "YAML syntax error" in v[0].message
+
+
+def test_abbreviations_must_be_a_list_of_words(scratch):
+    edit(scratch / "data/source/SOURCE.yaml", 'abbreviations: ["Co.", "Ltd."]', "abbreviations: Co.")
+    v = problems(scratch)
+    assert any(x.file == "data/source/SOURCE.yaml" and x.column == "abbreviations" and "list" in x.message for x in v)
 
 
 @pytest.mark.parametrize("scheme", ["javascript:alert('x')", "data:text/html,<script>alert(1)</script>", "ftp://example.org/x", "//example.org/x"])
@@ -368,7 +379,11 @@ def test_a_url_inside_another_bib_field_is_checked_too(scratch):
 @pytest.mark.parametrize(
     "old, new, message",
     [
-        ("  year         = {2013},\n  month        = sep,\n  url          = {http://news.wenweipo", "  year         = {2013,\n  month        = sep,\n  url          = {http://news.wenweipo", "BibTeX syntax error"),
+        (
+            "  year         = {2013},\n  month        = sep,\n  url          = {http://news.wenweipo",
+            "  year         = {2013,\n  month        = sep,\n  url          = {http://news.wenweipo",
+            "BibTeX syntax error",
+        ),
         ("@misc{md2001,", "@misc{wef2018,", "repeated bibliography entry"),
     ],
 )
@@ -436,8 +451,13 @@ def _mini_root(tmp_path: Path, relation: str, grades: dict[str, str]) -> Path:
     sha = hashlib.sha256(text.encode()).hexdigest()
     (root / "data/source/article.txt").write_text(text, encoding="utf-8")
     (root / "data/source/SOURCE.yaml").write_text(f"sha256: {sha}\n", encoding="utf-8")
-    (root / "references.bib").write_text("".join(f"@misc{{{k},\n  title = {{{k}}},\n  url = {{https://example.org/{k}}}\n}}\n" for k in grades), encoding="utf-8")
-    s = lambda name, **kw: {"name": name, "type": "string", **kw}  # noqa: E731
+    (root / "references.bib").write_text(
+        "".join(f"@misc{{{k},\n  title = {{{k}}},\n  url = {{https://example.org/{k}}}\n}}\n" for k in grades), encoding="utf-8"
+    )
+
+    def s(name, **kw):
+        return {"name": name, "type": "string", **kw}
+
     package = {
         "name": "mini",
         "source": {"path": "source/article.txt", "sha256": sha},
@@ -497,3 +517,15 @@ def test_corroboration_rule_on_a_synthetic_dataset(tmp_path, grades, refused):
 
 def test_a_company_statement_needs_no_independent_source(tmp_path):
     assert len(load_all(_mini_root(tmp_path, "company_statement", {"acme": "company"})).claim_context) == 1
+
+
+def test_list_fields_are_loaded_once_as_tuples(ds):
+    """Every field with a ``separator`` comes back as tuples of strings (``()`` when empty): no consumer splits "a|b"."""
+    from analysis.schema import fields
+
+    listed = [(res["name"], f["name"], f["separator"]) for res in ds.package["resources"] for f in fields(res) if f.get("separator")]
+    assert {(t, c) for t, c, _ in listed} >= {("external_facts", "entity_ids"), ("external_facts", "bib_keys"), ("entities", "variants")}
+    for table, column, sep in listed:
+        cells = ds.tables[table][column]
+        assert all(isinstance(v, tuple) and all(isinstance(x, str) and x and sep not in x for x in v) for v in cells), (table, column)
+    assert ds.row("external_facts", "X01")["entity_ids"] == ("summer_davos_2018",)

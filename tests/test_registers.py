@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from bookutil import ROOT
-
 from analysis.codebook import allowed_codes, changes_per_variable, check_codebook, check_recoding_log
 from analysis.inferences import basis_kind, check_basis, page_link
 
+from bookutil import ROOT
+
 sys.path.insert(0, str(ROOT / "_ext"))
 
-import registers  # noqa: E402
+import registers
 
 REGISTER = """inference_id,title,statement,basis,confidence,chapter
 I01,A <b>bold</b> guess,The visit was on a Monday & not later.,S03|translation practice,high,page_a
@@ -36,7 +36,7 @@ def _project(tmp_path: Path, pages: dict[str, str], register: str = REGISTER) ->
         textwrap.dedent(
             f"""
             import sys
-            sys.path.insert(0, {str(ROOT / '_ext')!r})
+            sys.path.insert(0, {str(ROOT / "_ext")!r})
             extensions = ["myst_parser", "registers"]
             myst_enable_extensions = ["colon_fence"]
             exclude_patterns = ["_build", "data"]
@@ -84,7 +84,9 @@ def test_unboxed_and_misplaced_inferences_are_warnings(tmp_path):
 
 
 def test_role_links_to_the_box_on_its_page(tmp_path):
-    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n", "page_b": "# B\n\nSee {inference}`I01` and {inference}`I77`.\n\n```{inference} I02\n```\n"})
+    src = _project(
+        tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n", "page_b": "# B\n\nSee {inference}`I01` and {inference}`I77`.\n\n```{inference} I02\n```\n"}
+    )
     warnings, out = _build(src)
     ours = [w for w in warnings.splitlines() if "inference" in w and "already registered" not in w]
     assert len(ours) == 1 and "page_b.md:3" in ours[0] and "I77" in ours[0]
@@ -139,7 +141,18 @@ def _codebook(rows: list[tuple[str, str]]) -> pd.DataFrame:
 
 
 def test_codebook_accepts_a_complete_codebook():
-    cb = _codebook([("things.kind", "a"), ("things.kind", "b"), ("things.flag", "true"), ("things.flag", "false"), ("things.size", "big"), ("things.size", "(empty)"), ("things.note", "unit"), ("ledger.grade", "anything")])
+    cb = _codebook(
+        [
+            ("things.kind", "a"),
+            ("things.kind", "b"),
+            ("things.flag", "true"),
+            ("things.flag", "false"),
+            ("things.size", "big"),
+            ("things.size", "(empty)"),
+            ("things.note", "unit"),
+            ("ledger.grade", "anything"),
+        ]
+    )
     assert check_codebook(cb, PACKAGE, "data/codebook.csv") == []
 
 
@@ -174,7 +187,15 @@ def _log(rows):
 
 def test_recoding_log_must_agree_with_the_data():
     things = pd.DataFrame({"thing_id": ["T1", "T2"], "kind": ["a", "b"], "flag": pd.array([True, False], dtype="boolean")})
-    log = _log([("things", "T1", "kind", "b", "a", "r"), ("things", "T2", "flag", "true", "false", "r"), ("things", "T2", "kind", "b", "a", "r"), ("things", "T9", "kind", "a", "b", "r"), ("things", "T1", "(row)", "", "", "split")])
+    log = _log(
+        [
+            ("things", "T1", "kind", "b", "a", "r"),
+            ("things", "T2", "flag", "true", "false", "r"),
+            ("things", "T2", "kind", "b", "a", "r"),
+            ("things", "T9", "kind", "a", "b", "r"),
+            ("things", "T1", "(row)", "", "", "split"),
+        ]
+    )
     out = check_recoding_log(log, {"things": things}, PACKAGE, "data/recoding_log.csv")
     assert [(v.line, v.column) for v in out] == [(4, "new"), (5, "row_id")]
 
@@ -182,10 +203,20 @@ def test_recoding_log_must_agree_with_the_data():
 def test_changes_per_variable_counts_rows_not_log_lines():
     class DS:
         tables = {"things": pd.DataFrame({"thing_id": ["T1", "T2", "T3"]})}
-        recoding_log = _log([("things", "T1", "kind", "b", "a", "r"), ("things", "T1", "kind", "a", "b", "r"), ("things", "T2", "kind", "b", "a", "r"), ("things", "T2", "flag", "x", "y", "r")])
+        recoding_log = _log(
+            [
+                ("things", "T1", "kind", "b", "a", "r"),
+                ("things", "T1", "kind", "a", "b", "r"),
+                ("things", "T2", "kind", "b", "a", "r"),
+                ("things", "T2", "flag", "x", "y", "r"),
+            ]
+        )
 
     counts = changes_per_variable(DS())
-    assert counts.to_dict("records") == [{"variable": "things.kind", "rows changed": 2, "rows coded": 3}, {"variable": "things.flag", "rows changed": 1, "rows coded": 3}]
+    assert counts.to_dict("records") == [
+        {"variable": "things.kind", "rows changed": 2, "rows coded": 3},
+        {"variable": "things.flag", "rows changed": 1, "rows coded": 3},
+    ]
 
 
 def test_removed_rows_count_under_their_table():
@@ -240,5 +271,7 @@ def test_strict_build_fails_on_an_unknown_id(tmp_path):
     import subprocess
 
     src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n\n```{inference} I99\n```\n", "page_b": "# B\n\n```{inference} I02\n```\n"})
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode != 0 and "I99" in proc.stderr

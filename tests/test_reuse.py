@@ -34,6 +34,7 @@ from pybtex.database import parse_string
 
 from analysis import load_all
 from analysis.markup import escape_markdown
+
 from bookutil import ROOT, build, copy_book, warnings
 
 BIN = Path(sys.executable).parent
@@ -146,8 +147,15 @@ def test_data_package_lists_every_resource_of_the_descriptor_and_is_reproducible
         names = set(archive.namelist())
     prefix = f"{descriptor['name']}/"
     expected = {f"data/{r['path']}" for r in descriptor["resources"]} | {
-        "data/datapackage.yaml", "data/source/article.txt", "data/source/SOURCE.yaml", "references.bib",
-        "README.md", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff"}
+        "data/datapackage.yaml",
+        "data/source/article.txt",
+        "data/source/SOURCE.yaml",
+        "references.bib",
+        "README.md",
+        "LICENSE",
+        "LICENSE-CONTENT.md",
+        "CITATION.cff",
+    }
     assert names == {prefix + n for n in expected}
 
     # a new table in the descriptor is offered without any change to the extension
@@ -198,7 +206,9 @@ def test_binder_requirements_are_the_locks_pins_for_a_launched_chapter():
     lines = [l for l in pinned.splitlines() if l and not l.startswith("#")]
     assert all(l in lock_lines and "==" in l for l in lines), "every line must be an exact pin of the lock"
     kept = {canonicalize_name(l.split("==")[0]) for l in lines}
-    runtime = {canonicalize_name(re.split(r"[<>=\[; ]", r)[0]) for r in PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["lab"]}
+    runtime = {
+        canonicalize_name(re.split(r"[<>=\[; ]", r)[0]) for r in PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["lab"]
+    }
     tests_only = {canonicalize_name(re.split(r"[<>=\[; ]", r)[0]) for r in PYPROJECT["project"]["optional-dependencies"]["test"]}
     assert runtime <= kept
     assert not (tests_only - runtime) & kept, "the test tools are not installed in a launch"

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis import compare, directives, language, ledger, overview, profiles, roles
+
 from synthetic import mini_dataset
 
 
@@ -93,7 +94,7 @@ def test_setting_event_dates_come_from_the_role_not_an_id():
     ds.tables["external_facts"] = pd.DataFrame(
         {
             "fact_id": ["F8", "F9"],
-            "entity_ids": ["fair", "fair|firm_f"],
+            "entity_ids": [("fair",), ("fair", "firm_f")],
             "kind": ["fact", "fact"],
             "date_start": pd.to_datetime(["2020-05-02", "2020-05-01"]),
             "date_end": pd.to_datetime([None, "2020-05-03"]),

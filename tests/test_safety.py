@@ -68,7 +68,10 @@ BIBLIOGRAPHY = [
     ("  howpublished = {100md.com},\n", "  howpublished = {100md.com javascript:alert('INJ-bib-how') <img src=x onerror=alert('INJ-bib-how')>},\n"),
 ]
 
-SOURCE_META = ('publisher: "Dalian Municipal People\'s Government, English-language website"', "publisher: \"Dalian Municipal People's Government <script>alert('INJ-meta')</script>\"")
+SOURCE_META = (
+    'publisher: "Dalian Municipal People\'s Government, English-language website"',
+    "publisher: \"Dalian Municipal People's Government <script>alert('INJ-meta')</script>\"",
+)
 
 #: Text that names a place on the machine that built the site.
 PRIVATE = re.compile(rb"(?<![\w.~-])/(?:work|root|home|tmp)/[\w.-]|site-packages|dist-packages")
@@ -166,7 +169,7 @@ def private_paths(site: Path, extra: tuple[bytes, ...] = ()) -> list[str]:
         for chunk in chunks:
             hit = PRIVATE.search(chunk) or next((re.search(re.escape(x), chunk) for x in extra if x in chunk), None)
             if hit:
-                found.append(f"{path.relative_to(site)}: {chunk[max(0, hit.start() - 40):hit.end() + 40]!r}")
+                found.append(f"{path.relative_to(site)}: {chunk[max(0, hit.start() - 40) : hit.end() + 40]!r}")
                 break
     return found
 
@@ -218,7 +221,18 @@ def test_no_payload_is_live_in_any_page(payload_book):
     assert live == {}
     # the payloads did reach the pages, as text
     shown = "\n".join(pages.values()).lower()  # the bibliography style lower-cases titles
-    for marker in ("INJ-directive", "INJ-evidence", "INJ-claim", "INJ-fact", "INJ-role", "INJ-glossary", "INJ-style", "INJ-bib-title", "INJ-bib-how", "INJ-meta"):
+    for marker in (
+        "INJ-directive",
+        "INJ-evidence",
+        "INJ-claim",
+        "INJ-fact",
+        "INJ-role",
+        "INJ-glossary",
+        "INJ-style",
+        "INJ-bib-title",
+        "INJ-bib-how",
+        "INJ-meta",
+    ):
         assert marker.lower() in shown, f"{marker} was not rendered anywhere: the test no longer exercises that sink"
 
 

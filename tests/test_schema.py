@@ -57,14 +57,42 @@ from test_load import edit, problems  # noqa: E402
     [
         ("      primaryKey: claim_id\n", "      primarykey: claim_id\n", "resource 'claims': unknown key 'primarykey' (did you mean 'primaryKey'?)"),
         ("      primaryKey: claim_id\n", "      primaryKey: claim\n", "resource 'claims': 'primaryKey' must name one field of the resource, found 'claim'"),
-        ("        - name: sequence\n          type: integer\n", "        - name: sequence\n          type: intger\n", "resource 'activities', field 'sequence': unknown type 'intger' (did you mean 'integer'?"),
-        ("    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      fields:", "    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      feilds:", "resource 'topics': unknown key 'feilds' (did you mean 'fields'?)"),
+        (
+            "        - name: sequence\n          type: integer\n",
+            "        - name: sequence\n          type: intger\n",
+            "resource 'activities', field 'sequence': unknown type 'intger' (did you mean 'integer'?",
+        ),
+        (
+            "    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      fields:",
+            "    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      feilds:",
+            "resource 'topics': unknown key 'feilds' (did you mean 'fields'?)",
+        ),
         ('pattern: "T[0-9]{2}"', 'pattern: "T([0-9]{2}"', "resource 'topics', field 'topic_id': 'pattern' 'T([0-9]{2}' is not a valid regular expression"),
-        ("{fields: entity_id, reference: {resource: entities, fields: entity_id}}\n      fields:\n        - name: claim_id", "{fields: entity_id, reference: {resource: entitys, fields: entity_id}}\n      fields:\n        - name: claim_id", "resource 'claims': foreign key of 'entity_id' names the unknown resource 'entitys' (did you mean 'entities'?)"),
-        ("constraints: {required: true, enum: [stated, inferred]}", "constraints: {required: ture, enum: [stated, inferred]}", "resource 'directives', field 'issuer_basis': 'required' must be true or false, found 'ture'"),
-        ("constraints: {required: true, enum: [stated, inferred]}", "constraints: {requird: true, enum: [stated, inferred]}", "resource 'directives', field 'issuer_basis': unknown key 'requird' (did you mean 'required'?)"),
-        ("    provenance: true\n    schema:\n      primaryKey: sentence_id", "    provenance: yes please\n    schema:\n      primaryKey: sentence_id", "resource 'sentences': 'provenance' must be true or false, found 'yes please'"),
-        ("          notBefore: date_start\n", "          notBefore: date_begin\n", "resource 'external_facts', field 'date_end': 'notBefore' must name another field of type date in this resource, found 'date_begin'"),
+        (
+            "{fields: entity_id, reference: {resource: entities, fields: entity_id}}\n      fields:\n        - name: claim_id",
+            "{fields: entity_id, reference: {resource: entitys, fields: entity_id}}\n      fields:\n        - name: claim_id",
+            "resource 'claims': foreign key of 'entity_id' names the unknown resource 'entitys' (did you mean 'entities'?)",
+        ),
+        (
+            "constraints: {required: true, enum: [stated, inferred]}",
+            "constraints: {required: ture, enum: [stated, inferred]}",
+            "resource 'directives', field 'issuer_basis': 'required' must be true or false, found 'ture'",
+        ),
+        (
+            "constraints: {required: true, enum: [stated, inferred]}",
+            "constraints: {requird: true, enum: [stated, inferred]}",
+            "resource 'directives', field 'issuer_basis': unknown key 'requird' (did you mean 'required'?)",
+        ),
+        (
+            "    provenance: true\n    schema:\n      primaryKey: sentence_id",
+            "    provenance: yes please\n    schema:\n      primaryKey: sentence_id",
+            "resource 'sentences': 'provenance' must be true or false, found 'yes please'",
+        ),
+        (
+            "          notBefore: date_start\n",
+            "          notBefore: date_begin\n",
+            "resource 'external_facts', field 'date_end': 'notBefore' must name another field of type date in this resource, found 'date_begin'",
+        ),
         ("        - <<: *provenance_quote\n", "        - *provenance_quote\n", "this field is a YAML alias of"),
     ],
 )
@@ -77,7 +105,9 @@ def test_a_broken_dictionary_is_refused_with_resource_and_field(scratch, old, ne
 
 def test_a_missing_fields_key_is_refused(scratch):
     text = (scratch / "data/datapackage.yaml").read_text(encoding="utf-8")
-    start = text.index("      fields:\n        - name: link_id\n          type: string\n          description: Stable identifier of the link.\n          constraints: {required: true, unique: true, pattern: \"L[0-9]{2}\"}")
+    start = text.index(
+        '      fields:\n        - name: link_id\n          type: string\n          description: Stable identifier of the link.\n          constraints: {required: true, unique: true, pattern: "L[0-9]{2}"}'
+    )
     end = text.index("\n\n", start)
     (scratch / "data/datapackage.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     v = problems(scratch)
@@ -92,7 +122,10 @@ def test_the_line_of_a_dictionary_error_points_at_the_key(scratch):
 
 
 def test_check_package_on_a_minimal_descriptor():
-    ok = {"source": {"path": "a.txt", "sha256": "0" * 64}, "resources": [{"name": "t", "path": "t.csv", "schema": {"primaryKey": "id", "fields": [{"name": "id", "type": "string"}]}}]}
+    ok = {
+        "source": {"path": "a.txt", "sha256": "0" * 64},
+        "resources": [{"name": "t", "path": "t.csv", "schema": {"primaryKey": "id", "fields": [{"name": "id", "type": "string"}]}}],
+    }
     assert schema.check_package(ok, "dp.yaml") == []
     assert [x.message for x in schema.check_package({"resources": []}, "dp.yaml")] == [
         "source: source must be a mapping of keys to values, found NoneType".replace("source must", "'source' must"),

@@ -80,7 +80,12 @@ def test_pages_load_offline_without_errors(site, browser):
     for path in ["index.html", *pages(site["root"])]:
         context, page, rec = visit(browser, urljoin(site["url"], path))
         outside = [u for u in rec["requests"] if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host]
-        for kind, items in (("console error", rec["errors"]), ("failed request", rec["failed"]), ("HTTP error", rec["bad_status"]), ("request to another host", outside)):
+        for kind, items in (
+            ("console error", rec["errors"]),
+            ("failed request", rec["failed"]),
+            ("HTTP error", rec["bad_status"]),
+            ("request to another host", outside),
+        ):
             problems += [f"{path}: {kind}: {i}" for i in items]
         context.close()
     assert problems == []
@@ -95,8 +100,15 @@ def test_root_redirects_to_the_front_page(site, browser):
 
 def _axe(page, rules: list[str] | None = None) -> list[dict]:
     page.add_script_tag(path=str(AXE))
-    options = {"runOnly": {"type": "rule", "values": rules}} if rules else {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
-    return page.evaluate("async (o) => (await axe.run(document, o)).violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0].target}))", options)
+    options = (
+        {"runOnly": {"type": "rule", "values": rules}}
+        if rules
+        else {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+    )
+    return page.evaluate(
+        "async (o) => (await axe.run(document, o)).violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0].target}))",
+        options,
+    )
 
 
 def test_accessibility_no_serious_or_critical_violation(site, browser):
@@ -108,7 +120,9 @@ def test_accessibility_no_serious_or_critical_violation(site, browser):
             violations = _axe(page)
             mode = "dark" if dark else "light"
             report[f"{path} ({mode})"] = violations
-            serious += [f"{path} ({mode}): {v['id']} [{v['impact']}] {v['help']} at {v['target']}" for v in violations if v["impact"] in ("serious", "critical")]
+            serious += [
+                f"{path} ({mode}): {v['id']} [{v['impact']}] {v['help']} at {v['target']}" for v in violations if v["impact"] in ("serious", "critical")
+            ]
             context.close()
     (site["root"].parent / "accessibility-report.json").write_text(json.dumps(report, indent=1))  # beside the test build
     assert serious == []

@@ -41,7 +41,9 @@ def test_slug_is_stable_and_short():
 
 
 def test_markdown_is_a_named_numbered_list_table():
-    t = Table(pd.DataFrame({"id": [source_link("A01")], "n": [1000.0], "q": [quote_cell("x", "A01")], "e": [None]}, index=[7]), "Cap & *tion*", widths={"q": "40%"})
+    t = Table(
+        pd.DataFrame({"id": [source_link("A01")], "n": [1000.0], "q": [quote_cell("x", "A01")], "e": [None]}, index=[7]), "Cap & *tion*", widths={"q": "40%"}
+    )
     md = t.to_markdown()
     lines = md.splitlines()
     assert lines[0] == r"~~~{list-table} Cap \& \*tion\*"

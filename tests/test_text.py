@@ -18,7 +18,7 @@ def test_paragraphs_of_uneven_gaps():
 
 
 def test_sentences_cover_article_and_respect_abbreviations(text):
-    sents = t.sentences(text)
+    sents = t.sentences(text, ["Co.", "Ltd."])
     assert len(sents) == 15
     assert all(text[s.start : s.end] == s.text for s in sents)
     # "Co., Ltd." never ends a sentence
@@ -28,6 +28,14 @@ def test_sentences_cover_article_and_respect_abbreviations(text):
 
 def test_sentences_split_on_capital_only():
     assert [s.text for s in t.sentences("It is Co., Ltd. in use. Then more.")] == ["It is Co., Ltd. in use.", "Then more."]
+
+
+def test_sentences_keep_listed_abbreviations():
+    text = "He met Acme Co. Ltd. Staff. Then Dr. Who left. End."
+    assert [s.text for s in t.sentences(text)] == ["He met Acme Co.", "Ltd.", "Staff.", "Then Dr.", "Who left.", "End."]
+    joined = t.sentences(text, ["Co.", "Ltd.", "Dr."])
+    assert [s.text for s in joined] == ["He met Acme Co. Ltd. Staff.", "Then Dr. Who left.", "End."]
+    assert all(text[s.start : s.end] == s.text for s in joined) and [s.number for s in joined] == [1, 2, 3]
 
 
 def test_paragraph_at(text):
@@ -66,3 +74,4 @@ def test_words_and_counts():
     assert t.words("The High - tech R&D of Dalian's firms, 1,000 of them") == ["high-tech", "r&d", "dalian", "firms"]
     assert t.words("the zone", drop_stopwords=False) == ["the", "zone"]
     assert t.word_counts("zone Zone zones")["zone"] == 2
+    assert t.words("Acme Ltd met yesterday", extra_stopwords=["ltd", "Yesterday"]) == ["acme", "met"]

@@ -61,13 +61,13 @@ def render(ref: dict) -> str:
 ::::{{admonition}} How to cite this report
 :class: tip report-cite
 
-{authors} ({ref['date'].year}). *{ref['title']}*. Edition {ref['edition']}, {date}. <{ref['url']}>
+{authors} ({ref["date"].year}). *{ref["title"]}*. Edition {ref["edition"]}, {date}. <{ref["url"]}>
 
 ```bibtex
 {bibtex(ref)}
 ```
 
-Every page has a stable address under <{ref['url']}>: the address in your browser's bar, which is also the page's canonical link. Cite a chapter by that address and this edition. Text, figures and data: CC BY 4.0; code: MIT; the source article is not ours (see {{doc}}`the reuse appendix <reuse>`).
+Every page has a stable address under <{ref["url"]}>: the address in your browser's bar, which is also the page's canonical link. Cite a chapter by that address and this edition. Text, figures and data: CC BY 4.0; code: MIT; the source article is not ours (see {{doc}}`the reuse appendix <reuse>`).
 ::::
 """
 

@@ -18,7 +18,20 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
-DROP = ["table", "pre", "div.cell_output", "div.output", "figure", "div.figure", "script", "style", "nav", "div.toctree-wrapper", "a.headerlink", "span.caption-number"]
+DROP = [
+    "table",
+    "pre",
+    "div.cell_output",
+    "div.output",
+    "figure",
+    "div.figure",
+    "script",
+    "style",
+    "nav",
+    "div.toctree-wrapper",
+    "a.headerlink",
+    "span.caption-number",
+]
 
 
 def chapters(toc: dict) -> list[str]:

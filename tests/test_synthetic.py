@@ -1,0 +1,731 @@
+"""Every public function and class of ``analysis/`` runs on the synthetic visit of ``tests/synthetic.py``.
+
+This proves the package is not tied to this article: each case feeds the mini dataset (one zone,
+two firms, eight sentences, a few register rows, three peer readouts) to one public name and
+asserts a result known by construction. :func:`test_every_public_name_has_a_case` enumerates
+``__all__`` of every module, so a new public function fails until it has a case here, or an entry
+in :data:`NOT_HERE` saying why it cannot run in memory. Deeper rule tests on the same data are in
+``tests/test_rules.py``; this article's own figures are in ``tests/test_golden.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+import analysis
+from analysis import (
+    annotate,
+    codebook,
+    compare,
+    directives,
+    errors,
+    figcheck,
+    figures,
+    glue,
+    inferences,
+    language,
+    ledger,
+    load,
+    markup,
+    overview,
+    peers,
+    profiles,
+    reportfig,
+    roles,
+    schema,
+    sourcemap,
+    style,
+    tables,
+    text,
+    timeline,
+    translation,
+    validate,
+)
+from analysis.load import Dataset
+
+from synthetic import CLAIMS_RESOURCE, ENTITIES_RESOURCE, TEXT, mini_dataset, with_setting_event
+
+#: Public names that cannot run on an in-memory dataset, with the test that covers them instead.
+NOT_HERE = {
+    "analysis.load.load_all": "reads a data root from disk: tests/test_load.py (one scratch copy per bad input) and tests/test_peers.py (a tiny root)",
+    "analysis.load.default_root": "depends on REPORT_ROOT, the working folder and the install location: tests/test_load.py",
+    "analysis.load.edition": "reads CITATION.cff at the book's root: tests/test_reuse.py",
+}
+
+CASES: dict[str, Callable[[Dataset], None]] = {}
+
+
+def case(*names: str) -> Callable:
+    """Register the decorated check as the case of each ``module.name`` given."""
+
+    def register(fn: Callable[[Dataset], None]) -> Callable[[Dataset], None]:
+        for name in names:
+            assert name not in CASES, name
+            CASES[f"analysis.{name}"] = fn
+        return fn
+
+    return register
+
+
+def public_names() -> dict[str, object]:
+    """Every public callable of the package, keyed by the module that defines it (re-exports once)."""
+    found: dict[str, object] = {}
+    for info in pkgutil.iter_modules(analysis.__path__):
+        module = importlib.import_module(f"analysis.{info.name}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if callable(obj):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return found
+
+
+def test_every_public_name_has_a_case():
+    names = set(public_names())
+    assert len(names) > 100
+    missing = sorted(names - set(CASES) - set(NOT_HERE))
+    assert not missing, f"public names with no case in tests/test_synthetic.py: {missing}"
+    stale = sorted((set(CASES) | set(NOT_HERE)) - names)
+    assert not stale, f"cases for names that are no longer public: {stale}"
+
+
+@pytest.fixture(autouse=True)
+def _agg_backend():
+    matplotlib.use("Agg")
+    yield
+    plt.close("all")
+
+
+def claims_csv(ds: Dataset) -> bytes:
+    frame = ds.claims.copy()
+    frame["evaluative"] = frame.evaluative.map({True: "true", False: "false"})
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def by_line(frame: pd.DataFrame) -> pd.DataFrame:
+    """A loaded table indexed by file line, as the loader's checks take it (header on line 1)."""
+    return frame.set_index(pd.RangeIndex(2, len(frame) + 2))
+
+
+def columns(violations: list) -> list:
+    return [(v.line, v.column) for v in violations]
+
+
+# ---------------------------------------------------------------- the loader's building blocks
+
+
+@case("load.Dataset")
+def _(ds):
+    assert ds.row("claims", "C2")["value"] == 5 and ds.entity("firm_g")["short_name"] == "G" and ds.name("zone_z") == "Zone Z"
+    with pytest.raises(errors.UnknownIdError, match="unknown id 'nobody'"):
+        ds.entity("nobody")
+    with pytest.raises(AttributeError, match="no table 'nothing'"):
+        _ = ds.nothing
+
+
+@case("load.read_csv_strings")
+def _(ds):
+    frame, header, problems = load.read_csv_strings(claims_csv(ds), "claims.csv")
+    assert header == schema.field_names(CLAIMS_RESOURCE) and problems == []
+    assert list(frame.index) == [2, 3, 4, 5] and frame.loc[3, "value"] == "5.0" and frame.loc[2, "value"] is None
+    _, _, ragged = load.read_csv_strings(b"a,b\n1,2,3\n", "x.csv")
+    assert ragged and ragged[0].line == 2
+
+
+@case("load.yaml_lines")
+def _(ds):
+    lines = load.yaml_lines("resources:\n  - name: claims\n    path: claims.csv\n")
+    assert lines[("resources", 0, "path")] == 3 and lines[("resources",)] == 1
+
+
+@case("errors.Violation", "errors.ReportDataError")
+def _(ds):
+    v = [errors.Violation("b.csv", 3, "x", "late"), errors.Violation("a.csv", None, None, "whole file"), errors.Violation("b.csv", 2, "y", "early")]
+    err = errors.ReportDataError(v)
+    message = str(err)
+    assert message.index("a.csv") < message.index("b.csv, line 2") < message.index("b.csv, line 3") and "column 'y'" in message
+    assert len(err.violations) == 3
+
+
+@case("errors.UnknownIdError")
+def _(ds):
+    err = errors.UnknownIdError("claims", "C9", ds.claims.claim_id.tolist())
+    assert isinstance(err, KeyError) and "C9" in str(err) and "claims" in str(err)
+
+
+@case("validate.check_header")
+def _(ds):
+    names = schema.field_names(CLAIMS_RESOURCE)
+    assert validate.check_header(names, CLAIMS_RESOURCE, "claims.csv") == []
+    swapped = [names[1], names[0], *names[2:]]
+    assert validate.check_header(swapped, CLAIMS_RESOURCE, "claims.csv")
+    assert "out of order" in validate.check_header(swapped, CLAIMS_RESOURCE, "claims.csv")[0].message
+    assert columns(validate.check_header(names[:-1], CLAIMS_RESOURCE, "claims.csv")) == [(1, "end")]
+
+
+@case("validate.check_types", "schema.pandera_schema")
+def _(ds):
+    raw, _, _ = load.read_csv_strings(claims_csv(ds), "claims.csv")
+    typed, problems = validate.check_types(raw, CLAIMS_RESOURCE, "claims.csv")
+    assert problems == [] and typed.evaluative.tolist() == [True, False, False, False] and typed.loc[3, "value"] == 5
+    raw.loc[4, "claim_type"] = "rumour"
+    raw.loc[5, "claim_id"] = "X1"
+    _, problems = validate.check_types(raw, CLAIMS_RESOURCE, "claims.csv")
+    assert sorted(columns(problems)) == [(4, "claim_type"), (5, "claim_id")]
+    assert set(schema.pandera_schema(CLAIMS_RESOURCE).columns) == set(schema.field_names(CLAIMS_RESOURCE))
+
+
+@case("validate.check_provenance")
+def _(ds):
+    assert validate.check_provenance(by_line(ds.claims), ds.text, "claims.csv") == []
+    bad = by_line(ds.claims)
+    bad.loc[3, "start"] += 1
+    assert [v.line for v in validate.check_provenance(bad, ds.text, "claims.csv")] == [3]
+
+
+@case("validate.check_foreign_keys")
+def _(ds):
+    files = {n: f"{n}.csv" for n in ds.tables}
+    package = {"resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]}
+    tables_ = {"entities": by_line(ds.entities), "claims": by_line(ds.claims)}
+    assert validate.check_foreign_keys(tables_, package, files) == []
+    tables_["claims"].loc[4, "entity_id"] = "firm_q"
+    found = validate.check_foreign_keys(tables_, package, files)
+    assert columns(found) == [(4, "entity_id")] and "firm_q" in found[0].message
+
+
+@case("validate.check_numbers_in_quotes")
+def _(ds):
+    assert validate.check_numbers_in_quotes(by_line(ds.claims), CLAIMS_RESOURCE, "claims.csv") == []
+    bad = by_line(ds.claims)
+    bad.loc[3, "value"] = 6.0
+    assert columns(validate.check_numbers_in_quotes(bad, CLAIMS_RESOURCE, "claims.csv")) == [(3, "value")]
+    comma = bad.assign(value=[None, 5.0, None, None], quote=["", "Firm F has 5, and more", "", ""])
+    assert validate.check_numbers_in_quotes(comma, CLAIMS_RESOURCE, "claims.csv") == []  # "5," is the number 5
+
+
+@case("validate.check_variants")
+def _(ds):
+    assert validate.check_variants(by_line(ds.entities), ds.text, "entities.csv") == []
+    bad = by_line(ds.entities)
+    bad.loc[2, "variants"] = "Zone Z|Zone Q"  # as stored in the file
+    found = validate.check_variants(bad, ds.text, "entities.csv")
+    assert columns(found) == [(2, "variants")] and "Zone Q" in found[0].message
+
+
+@case("validate.check_duplicate_rows")
+def _(ds):
+    assert validate.check_duplicate_rows(by_line(ds.claims), CLAIMS_RESOURCE, "claims.csv") == []
+    copy = pd.concat([ds.claims, ds.claims.iloc[[1]].assign(claim_id="C5")], ignore_index=True)
+    found = validate.check_duplicate_rows(by_line(copy), CLAIMS_RESOURCE, "claims.csv")
+    assert [v.line for v in found] == [6] and "C2" in found[0].message
+
+
+@case("validate.check_date_order")
+def _(ds):
+    res = {
+        "name": "facts",
+        "schema": {
+            "primaryKey": "fact_id",
+            "fields": [{"name": "fact_id"}, {"name": "date_start", "type": "date"}, {"name": "date_end", "type": "date", "notBefore": "date_start"}],
+        },
+    }
+    facts = by_line(with_setting_event(ds).external_facts)
+    assert validate.check_date_order(facts, res, "facts.csv") == []
+    facts.loc[4, "date_end"] = pd.Timestamp("2020-05-01")
+    assert columns(validate.check_date_order(facts, res, "facts.csv")) == [(4, "date_end")]
+
+
+@case("validate.check_bib_keys")
+def _(ds):
+    facts = by_line(ds.external_facts)
+    assert validate.check_bib_keys(facts, set(ds.bibliography), "facts.csv", "refs.bib") == []
+    found = validate.check_bib_keys(facts, {"news"}, "facts.csv", "refs.bib")
+    assert columns(found) == [(3, "bib_keys")] and "gazette" in found[0].message
+
+
+@case("validate.check_bib_coverage")
+def _(ds):
+    sources = by_line(ds.sources)
+    assert validate.check_bib_coverage(sources, {"news": 1, "gazette": 5}, "sources.csv", "refs.bib", "bib_key") == []
+    found = validate.check_bib_coverage(sources, {"news": 1, "gazette": 5, "orphan": 9}, "sources.csv", "refs.bib", "bib_key")
+    assert len(found) == 1 and "orphan" in found[0].message
+
+
+@case("validate.check_bib_urls")
+def _(ds):
+    assert validate.check_bib_urls(ds.bibliography, {"news": 1, "gazette": 4}, "refs.bib") == []
+    bad = ds.bibliography | {"trap": {"url": "javascript:alert(1)"}}
+    found = validate.check_bib_urls(bad, {"news": 1, "gazette": 4, "trap": 7}, "refs.bib")
+    assert [v.line for v in found] == [7]
+
+
+@case("validate.check_corroboration")
+def _(ds):
+    links, facts, sources = by_line(ds.claim_context), ds.external_facts, ds.sources
+    assert validate.check_corroboration(links, facts, sources, "claim_context.csv") == []
+    dependent = sources.assign(independence="same_publisher")
+    found = validate.check_corroboration(links, facts, dependent, "claim_context.csv")
+    assert columns(found) == [(4, "relation")]  # L3, the only "corroborates" link
+
+
+@case("validate.check_sentence_coverage")
+def _(ds):
+    found = validate.check_sentence_coverage(by_line(ds.sentences), ds.text, "sentences.csv")
+    # the mini table codes four of the text's eight sentences (1, 2, 3 and 7)
+    assert [v.message.split()[1] for v in found] == ["4", "5", "6", "8"] and {v.line for v in found} == {None}
+    shifted = by_line(ds.sentences)
+    shifted.loc[2, "end"] -= 1
+    assert (2, "start") in columns(validate.check_sentence_coverage(shifted, ds.text, "sentences.csv"))
+    full = pd.DataFrame([{"sentence_id": f"S{s.number}", "start": s.start, "end": s.end} for s in text.sentences(ds.text)])
+    assert validate.check_sentence_coverage(by_line(full), ds.text, "sentences.csv") == []
+
+
+# ---------------------------------------------------------------- the data dictionary
+
+
+@case("schema.resource", "schema.fields", "schema.field_names", "schema.primary_key")
+def _(ds):
+    res = schema.resource(ds.package, "claims")
+    assert res is CLAIMS_RESOURCE and schema.primary_key(res) == "claim_id"
+    assert schema.field_names(res) == [f["name"] for f in schema.fields(res)] == list(ds.claims.columns)
+    with pytest.raises(KeyError):
+        schema.resource(ds.package, "nothing")
+
+
+@case("schema.foreign_keys")
+def _(ds):
+    assert schema.foreign_keys(CLAIMS_RESOURCE) == [{"field": "entity_id", "targets": [("entities", "entity_id")], "separator": None}]
+
+
+@case("schema.provenance_keys")
+def _(ds):
+    assert schema.provenance_keys(ds.package) == {
+        "entities": "entity_id",
+        "claims": "claim_id",
+        "activities": "activity_id",
+        "directives": "directive_id",
+        "sentences": "sentence_id",
+        "translation_notes": "note_id",
+    }
+
+
+@case("schema.dictionary")
+def _(ds):
+    d = schema.dictionary({"resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]})
+    assert len(d) == len(schema.fields(ENTITIES_RESOURCE)) + len(schema.fields(CLAIMS_RESOURCE))
+    claim_type = d[(d.table == "claims.csv") & (d.column == "claim_type")].iloc[0]
+    assert claim_type["required"] == "yes" and claim_type["allowed values"] == "attribute, product, credential, facility"
+
+
+@case("schema.check_package")
+def _(ds):
+    package = {"source": {"path": "source/article.txt", "sha256": "0" * 64}, "resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]}
+    assert schema.check_package(package, "datapackage.yaml") == []
+    broken = {**package, "resources": [ENTITIES_RESOURCE, {**CLAIMS_RESOURCE, "schema": {**CLAIMS_RESOURCE["schema"], "primaryKey": "no_such_field"}}]}
+    found = schema.check_package(broken, "datapackage.yaml")
+    assert len(found) == 1 and "resource 'claims'" in found[0].message and "no_such_field" in found[0].message
+
+
+@case("schema.fullmatch_pattern")
+def _(ds):
+    import re
+
+    pattern = schema.fullmatch_pattern("C[0-9]")
+    assert all(re.match(pattern, c) for c in ds.claims.claim_id) and not re.match(pattern, "C1\n") and not re.match(pattern, "C12")
+
+
+# ---------------------------------------------------------------- the registers
+
+
+@case("codebook.allowed_codes")
+def _(ds):
+    field = next(f for f in schema.fields(CLAIMS_RESOURCE) if f["name"] == "claim_type")
+    assert codebook.allowed_codes(field) == ["attribute", "product", "credential", "facility"]
+    evaluative = next(f for f in schema.fields(CLAIMS_RESOURCE) if f["name"] == "evaluative")
+    assert codebook.allowed_codes(evaluative) == ["true", "false"]
+    assert codebook.allowed_codes({"name": "statement", "type": "string"}) is None
+
+
+@case("codebook.check_codebook")
+def _(ds):
+    found = codebook.check_codebook(by_line(ds.codebook), ds.package, "codebook.csv")
+    assert found and all(v.file == "codebook.csv" for v in found)  # the mini codebook leaves codes out
+    messages = " ".join(v.message for v in found)
+    assert "'learn_from_host'" in messages and "'platforms'" in messages and "claims.qualifier" in messages
+
+
+@case("codebook.check_recoding_log")
+def _(ds):
+    log = by_line(ds.recoding_log)
+    assert codebook.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv") == []
+    log.loc[2, "new"] = "false"  # C1 is evaluative now, so the log's new value is wrong
+    assert columns(codebook.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv")) == [(2, "new")]
+
+
+@case("codebook.check_registers")
+def _(ds):
+    files = {n: f"{n}.csv" for n in ds.tables}
+    tables_ = {n: by_line(t) for n, t in ds.tables.items()}
+    found = codebook.check_registers(tables_, ds.package, files, set(ds.bibliography))
+    assert {v.file for v in found} <= {"codebook.csv"}  # only the codebook's missing codes
+    tables_["inferences"].at[2, "basis"] = ("S1", "V9")
+    assert (2, "basis") in columns(codebook.check_registers(tables_, ds.package, files, set(ds.bibliography)))
+
+
+@case("codebook.changes_per_variable")
+def _(ds):
+    c = codebook.changes_per_variable(ds).set_index("variable")
+    assert c.loc["claims.evaluative", "rows changed"] == 1 and c.loc["claims: rows removed", "rows coded"] == len(ds.claims) + 1
+
+
+@case("codebook.codebook_table")
+def _(ds):
+    t = codebook.codebook_table(ds, "directives.category")
+    assert len(t.frame) == 1 and "Includes: Teams." in t.frame.iloc[0, 1] and t.name == "tbl-codebook-directives-category"
+    assert len(codebook.codebook_table(ds).frame) == len(ds.codebook)
+
+
+@case("inferences.basis_kind")
+def _(ds):
+    assert [inferences.basis_kind(x) for x in "S1|V1|news|a free phrase".split("|")] == ["id", "id", "key", "phrase"]
+
+
+@case("inferences.check_basis")
+def _(ds):
+    inf = by_line(ds.inferences)
+    ids = set(ds.sentences.sentence_id) | set(ds.activities.activity_id)
+    assert inferences.check_basis(inf, ids, set(ds.bibliography), "inferences.csv") == []
+    found = inferences.check_basis(inf, ids - {"V1"}, set(), "inferences.csv")
+    assert columns(found) == [(2, "basis"), (2, "basis")] and "'V1'" in found[0].message and "'news'" in found[1].message
+
+
+@case("inferences.log_table", "inferences.box_anchor", "inferences.page_link")
+def _(ds):
+    t = inferences.log_table(ds, {"chapters/visit": "The visit"})
+    row = t.frame.iloc[0]
+    assert row["inference"].target == inferences.box_anchor("I1") == "inference-i1" and str(row["boxed in"]) == "The visit"
+    assert inferences.page_link("chapters/visit", "I1") == "visit.html#inference-i1"
+
+
+@case("translation.translation_table")
+def _(ds):
+    t = translation.translation_table(ds)
+    assert t.frame["rows it affects"].tolist() == ["S1, V1", "D2"] and t.frame["inference"].tolist() == ["I1", "—"]
+    assert t.frame["English as printed"].iloc[0].row_id == "N1"
+
+
+# ---------------------------------------------------------------- the visit
+
+
+@case("roles.with_role", "roles.host_zone", "roles.enterprises", "roles.stops", "roles.setting_event", "roles.short_name")
+def _(ds):
+    assert roles.with_role(ds, "enterprise") == roles.enterprises(ds) == ["firm_f", "firm_g"]
+    assert roles.stops(ds) == [roles.host_zone(ds), "firm_f", "firm_g"]
+    assert roles.setting_event(ds) is None and roles.setting_event(with_setting_event(ds)) == "fair"
+    assert roles.short_name(ds, "firm_g") == "G" and roles.short_name(ds, "hall_f") == "Hall of F"
+
+
+@case("profiles.claims_about", "profiles.activities_at", "profiles.topics_at", "profiles.quantified")
+def _(ds):
+    assert profiles.claims_about(ds, "firm_g").claim_id.tolist() == ["C3"]
+    assert profiles.activities_at(ds, "firm_f").activity_id.tolist() == ["V2", "V3"]
+    assert profiles.topics_at(ds, "zone_z").empty
+    assert profiles.quantified(ds, "firm_g").empty and profiles.quantified(ds, "firm_f").value.tolist() == [5]
+
+
+@case("profiles.activities_table", "profiles.quantified_table")
+def _(ds):
+    a = profiles.activities_table(ds, "What the mayor did", name="tbl-mini")
+    assert len(a.frame) == 3 and a.caption == "What the mayor did" and ":name: tbl-mini" in a.to_markdown()
+    q = profiles.quantified_table(ds, "Numbers")
+    assert len(q.frame) == 1 and "5" in q.to_markdown()
+
+
+@case("profiles.context_about", "profiles.context_table", "profiles.facts_table")
+def _(ds):
+    assert profiles.context_about(ds, ["zone_z"]).fact_id.tolist() == ["F2"]
+    assert len(profiles.context_table(ds, ["firm_f", "zone_z"], "Outside facts").frame) == 2
+    t = profiles.facts_table(ds, ["F2", "F1"], "Chosen facts")
+    assert t.frame.iloc[0].astype(str).str.contains("The zone opened.").any()
+
+
+@case("compare.comparison_matrix")
+def _(ds):
+    m = compare.comparison_matrix(ds)
+    assert list(m.columns) == ["Firm F Ltd", "G"] and m.loc["claims about it"].tolist() == [2, 1]
+
+
+@case("directives.category_labels", "directives.category_counts", "directives.specificity", "directives.evidence_kinds", "directives.linked_directives")
+def _(ds):
+    assert directives.category_labels(ds)["talent"] == "Talent"
+    assert directives.category_counts(ds).sum() == len(ds.directives)
+    assert directives.specificity(ds).loc["D2", "quantity"] == "a number of"
+    assert len(directives.evidence_kinds(ds)) == len(ds.directive_evidence)
+    assert directives.linked_directives(ds).sum() == len(ds.directive_evidence)
+
+
+@case("ledger.ledger", "ledger.grade_counts", "ledger.check_counts")
+def _(ds):
+    assert ledger.ledger(ds).claim_id.tolist() == ds.claims.claim_id.tolist()
+    assert list(ledger.grade_counts(ds).index) == list(ledger.GRADES) and ledger.grade_counts(ds).sum() == len(ds.claims)
+    assert list(ledger.check_counts(ds).index) == list(ledger.CHECKS) and ledger.check_counts(ds).sum() == len(ds.claims)
+
+
+@case("language.register_balance", "language.factual_words")
+def _(ds):
+    assert language.register_balance(ds)["sentences"].sum() == len(ds.sentences)
+    assert language.factual_words(ds).sum() == 10
+
+
+@case("overview.table_summary", "overview.checks_table", "overview.key_figures")
+def _(ds):
+    s = overview.table_summary(ds)
+    assert len(s) == len(ds.tables) and s.iloc[:, 0].tolist()[:2] == ["entities.csv", "claims.csv"]
+    checks = overview.checks_table()
+    assert checks.check.tolist() == [n for n in validate.__all__ if n.startswith("check_")] and checks["what it proves"].str.len().min() > 10
+    k = overview.key_figures(ds)
+    assert k["claims"] == 4 and k["enterprises"] == 2 and k["sentences"] == 4
+
+
+@case("sourcemap.metadata_table", "sourcemap.paragraph_map")
+def _(ds):
+    m = sourcemap.metadata_table(ds).set_index("field")["value"]
+    assert m["Title"] == "Mayor A visits Zone Z" and m["Size"].startswith("1 paragraphs")
+    p = sourcemap.paragraph_map(ds)
+    assert p.loc[0, ["sentences", "claims", "activities", "directives"]].tolist() == [4, 4, 3, 2]
+
+
+@case("annotate.coded_spans", "annotate.annotated_html")
+def _(ds):
+    spans = annotate.coded_spans(ds)
+    assert set(spans.table) == {"claims", "activities", "directives", "entities"}
+    mentions = spans[spans.table == "entities"]
+    assert mentions[mentions.id == "mayor"].start.tolist() == [0, TEXT.index("the mayor")]
+    html = annotate.annotated_html(ds)
+    assert html.count('class="sentence"') == len(ds.sentences) and 'id="q-c2"' in html and 'title="sentence 4">4<' in html
+
+
+@case("timeline.timeline_events", "timeline.visit_window", "timeline.focus_window", "timeline.setting_event_dates", "timeline.date_phrases")
+def _(ds):
+    ds = with_setting_event(ds)
+    ev = timeline.timeline_events(ds)
+    assert ev.fact_id.tolist() == ["F2", "F3"] and ev.when.tolist() == ["Mar 2019", "2–4 May 2020"]
+    assert timeline.visit_window(ds) == (pd.Timestamp("2020-05-01"), pd.Timestamp("2020-05-03"))
+    assert timeline.focus_window(ds) == (pd.Timestamp("2020-04-01"), pd.Timestamp("2020-06-30"))
+    assert timeline.setting_event_dates(ds).fact_id == "F3"
+    assert timeline.date_phrases(ds) == {"visit_from": "1", "visit_to": "3 May 2020", "event_from": "2", "event_to": "4 May 2020"}
+
+
+@case("timeline.period_end", "timeline.plain_dates")
+def _(ds):
+    start = pd.Timestamp("2020-02-10")
+    assert timeline.period_end(start, None, "month") == pd.Timestamp("2020-02-29") and timeline.period_end(start, None, "year") == pd.Timestamp("2020-12-31")
+    assert timeline.plain_dates(start, pd.Timestamp("2020-03-01")) == "10 Feb – 1 Mar 2020" and timeline.plain_dates(start, precision="year") == "2020"
+
+
+# ---------------------------------------------------------------- the peers
+
+
+@case("peers.check_peers")
+def _(ds):
+    assert peers.check_peers(by_line(ds.peers), "peers.csv") == []
+    bad = by_line(ds.peers)
+    bad.loc[4, "is_subject"] = True
+    bad.loc[3, "evidence"] = "One two three four five six seven eight nine"
+    assert columns(peers.check_peers(bad, "peers.csv")) == [(3, "evidence"), (4, "is_subject")]
+
+
+@case("peers.peers_of", "peers.subject_of")
+def _(ds):
+    assert peers.subject_of(ds.peers).peer_id == "P1" and peers.peers_of(ds.peers).peer_id.tolist() == ["P2", "P3"]
+    with pytest.raises(LookupError):
+        peers.subject_of(peers.peers_of(ds.peers))
+
+
+@case("peers.trips_out", "peers.trip_table", "peers.purpose_counts", "peers.learning_share", "peers.trip_events")
+def _(ds):
+    trips = peers.trips_out(ds.peers, "Mayor A", "2020-01-01", "2020-12-31")
+    assert trips.peer_id.tolist() == ["P1", "P2"]  # P2 led by another, with Mayor A; P3 is not a trip
+    t = peers.trip_table(trips)
+    assert t.trip_id.tolist() == ["t1", "t2"] and t.subject.tolist() == [True, False] and t.learning.tolist() == [True, False]
+    counts = peers.purpose_counts(trips)
+    assert counts["Study"] == 1 and counts["Investment promotion"] == 1 and counts.sum() == 2
+    assert peers.learning_share(trips) == (1, 2)
+    ev = peers.trip_events(trips)
+    assert ev.date.tolist() == [pd.Timestamp("2020-05-15"), pd.Timestamp("2020-07-15")] and ev.highlight.tolist() == [True, False]
+
+
+@case("peers.firm_description", "peers.directive_visibility", "peers.specificity_shares")
+def _(ds):
+    assert peers.firm_description(ds.peers).peer_id.tolist() == ["P1", "P3"]  # the subject first
+    v = peers.directive_visibility(ds.peers)
+    assert v.loc["delegation_out"].tolist() == [2, 1, 1] and v.loc["meeting"].tolist() == [1, 0, 1]
+    s = peers.specificity_shares(ds.peers)
+    assert s.to_dict() == {"has_quantity": 1, "has_deadline": 1, "has_budget": 0, "has_unit": 1, "passages": 2}
+
+
+# ---------------------------------------------------------------- text
+
+
+@case("text.Span", "text.paragraphs", "text.paragraph_at")
+def _(ds):
+    (p,) = text.paragraphs(ds.text)
+    assert p == text.Span(1, 1, 0, len(TEXT), TEXT) and text.paragraph_at(ds.text, 10) == 1
+    with pytest.raises(ValueError):
+        text.paragraph_at(ds.text, len(TEXT) + 5)
+
+
+@case("text.sentences")
+def _(ds):
+    s = text.sentences(ds.text)
+    assert [x.text for x in s][:2] == ["Mayor A visits Zone Z.", "Zone Z is a paradise."] and len(s) == 8
+    coded = {(x.start, x.end): x.number for x in s}
+    assert [coded[span] for span in zip(ds.sentences.start, ds.sentences.end)] == [1, 2, 3, 7]
+    assert len(text.sentences("Zone Z. Firm F.", ["Z."])) == 1
+
+
+@case("text.find_all", "text.locate")
+def _(ds):
+    assert text.find_all("Zone Z", ds.text) == [15, 23]
+    assert text.locate("Zone Z", ds.text, 2).start == 23
+    with pytest.raises(ValueError, match="occurs 2 time"):
+        text.locate("Zone Z", ds.text, 3)
+
+
+@case("text.normalise", "text.words", "text.word_counts")
+def _(ds):
+    assert text.normalise("High - tech \u201cgood\u201d") == 'High-tech "good"'
+    assert text.words("Firm F has 5 patents") == ["firm", "f", "patents"]
+    assert text.word_counts(ds.text, extra_stopwords=["f"])["zone"] == 2
+
+
+# ---------------------------------------------------------------- tables and markup
+
+
+@case("tables.Table")
+def _(ds):
+    t = tables.Table(ds.claims[["claim_id", "statement"]], "Claims & more", name="tbl-mini")
+    md = t.to_markdown()
+    assert ":name: tbl-mini" in md and "Claims \\& more" in md and md.count("\n* - ") == len(ds.claims) + 1
+    assert "<caption>Claims &amp; more</caption>" in t.to_html() and t.label == "tbl-mini"
+
+
+@case("tables.Ref", "tables.SourceLink", "tables.anchor", "tables.source_link", "tables.quote_cell")
+def _(ds):
+    assert tables.anchor("C2") == "q-c2"
+    assert tables.source_link("C2").markdown() == "[C2](#q-c2)" and tables.source_link("C2", "here").markdown() == "[here](#q-c2)"
+    q = tables.quote_cell("5 patents", "C2")
+    assert isinstance(q, tables.SourceLink) and q.row_id == "C2" and "5 patents" in q
+    assert tables.Ref("see", "tbl-mini").markdown() == "[see](#tbl-mini)"
+
+
+@case("tables.Cite")
+def _(ds):
+    c = tables.Cite(ds.external_facts.bib_keys.iloc[0])
+    assert c.keys == ("news",) and c.markdown() == "{cite:p}`news`" and str(c) == "news"
+    assert tables.Cite("a|b").keys == ("a", "b") and tables.Cite(()).markdown() == "\u2014"
+    with pytest.raises(ValueError, match="not a citation key"):
+        tables.Cite(["x`y"]).markdown()
+    assert "{cite:p}`news`" in tables.Table(pd.DataFrame({"sources": [c]}), "c").to_markdown()
+
+
+@case("tables.escape_markdown", "tables.slug", "markup.escape_markdown")
+def _(ds):
+    assert markup.escape_markdown("*F* [1]") == "\\*F\\* \\[1\\]"
+    assert tables.escape_markdown("a|b") == "a\\|b"
+    assert tables.slug("Firm F & Firm G: a comparison") == "firm-f-firm-g-a-comparison"
+
+
+@case("markup.download_link")
+def _(ds):
+    link = markup.download_link("data/claims.csv")
+    assert link.endswith(">claims.csv</a>") and "download" in link and markup.DOWNLOADS in link
+
+
+@case("glue.glue")
+def _(ds):
+    calls = []
+    original = glue.ipy_display
+    glue.ipy_display = lambda bundle, raw, metadata: calls.append((bundle, metadata))
+    try:
+        glue.glue("mini_claims", len(ds.claims))
+    finally:
+        glue.ipy_display = original
+    ((bundle, metadata),) = calls
+    assert bundle == {glue.GLUE_PREFIX + "text/plain": "4"} and metadata["scrapbook"]["name"] == "mini_claims"
+
+
+# ---------------------------------------------------------------- figures
+
+
+@case("figures.timeline", "figcheck.check_figure", "figcheck.Problem", "reportfig.ReportFigure")
+def _(ds):
+    ds = with_setting_event(ds)
+    fig = figures.timeline(timeline.timeline_events(ds), window=timeline.focus_window(ds), name="mini-timeline")
+    assert isinstance(fig, reportfig.ReportFigure) and figcheck.check_figure(fig) == []
+    drawn = [t.get_text() for t in fig.visible_texts()]
+    assert "Trade fair, 2–4 May" in drawn and "Zone Z opens, Mar 2019" in drawn
+    assert str(figcheck.Problem("font", "too small")).startswith("font")
+
+
+@case("figures.dot_chart")
+def _(ds):
+    fig = figures.dot_chart(directives.category_counts(ds), "directive clauses")
+    assert figcheck.check_figure(fig) == [] and "Talent" in [t.get_text() for t in fig.visible_texts()]
+
+
+@case("figures.event_strip")
+def _(ds):
+    fig = figures.event_strip(peers.trip_events(ds.peers[ds.peers.genre == "delegation_out"]))
+    assert figcheck.check_figure(fig) == [] and any("City Z" in t.get_text() for t in fig.visible_texts())
+
+
+@case("reportfig.FigureInputError")
+def _(ds):
+    with pytest.raises(reportfig.FigureInputError):
+        figures.dot_chart(pd.Series(dtype=int), "nothing")
+
+
+@case("reportfig.new_figure")
+def _(ds):
+    fig = reportfig.new_figure("mini", 2.0)
+    assert tuple(fig.get_size_inches()) == (style.BOOK_WIDTH_IN, 2.0) and fig.to_svg().lstrip().startswith("<?xml")
+
+
+@case("figcheck.house_colours")
+def _(ds):
+    assert {c.upper() for c in style.OKABE_ITO.values()} <= figcheck.house_colours()
+
+
+@case("style.house_style", "style.style_params")
+def _(ds):
+    before = dict(matplotlib.rcParams)
+    params = style.style_params()
+    with style.house_style():
+        assert all(matplotlib.rcParams[k] == v for k, v in params.items() if k in ("font.size", "axes.spines.top"))
+    assert dict(matplotlib.rcParams) == before
+
+
+@case("style.font_files", "style.undrawable", "style.check_drawable", "style.FigureTextError")
+def _(ds):
+    assert style.font_files() and all(p.exists() for p in style.font_files())
+    assert style.undrawable("Zone Z 区") == [] and style.undrawable("𓀀") == ["𓀀"]
+    style.check_drawable(ds.entities.canonical_name)
+    with pytest.raises(style.FigureTextError, match="U\\+13000|𓀀"):
+        style.check_drawable(["fine", "bad 𓀀"])
+
+
+# ---------------------------------------------------------------- the runner (after every case is registered)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_case(name):
+    """Each case gets a fresh dataset, so cases may change it and their order does not matter."""
+    CASES[name](mini_dataset())
