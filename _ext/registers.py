@@ -29,6 +29,7 @@ from typing import Any
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -129,9 +130,11 @@ class InferenceDirective(SphinxDirective):
 
     def _basis_item(self, item: str) -> list[nodes.Node]:
         if ID_TOKEN.match(item) and item in _quoted_ids(self.env.app):
-            node = nodes.reference("", item, refuri="#", classes=["report-quote"])
-            node["report_anchor"] = f"q-{item.lower()}"  # resolved by report_build, like the {quote} role
-            return [node]
+            # a cross-reference to the row's label in the annotated source (registered by
+            # report_build), resolved by Sphinx for every builder
+            ref = addnodes.pending_xref("", refdomain="std", reftype="ref", reftarget=f"q-{item.lower()}", refexplicit=True, refwarn=True)
+            ref += nodes.inline(item, item, classes=["report-quote"])
+            return [ref]
         if KEY_TOKEN.match(item) and not ID_TOKEN.match(item):
             holder = nodes.paragraph()
             self.state.nested_parse(StringList([f"{{cite:p}}`{item}`"], source=self.get_source_info()[0]), self.content_offset, holder)

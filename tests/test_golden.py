@@ -19,7 +19,7 @@ KEY_FIGURES = {
     "claims_enterprises": 19,
     "claims_zone": 8,
     "claims_zone_evaluative": 6,
-    "claims_corroborated": 1,
+    "claims_corroborated": 0,
     "claims_judgement": 8,
     "activities": 13,
     "directives": 11,
@@ -37,7 +37,7 @@ def test_key_figures_of_this_article(ds):
 
 
 def test_claim_grades_of_this_article(ds):
-    assert ledger.grade_counts(ds).to_dict() == {"corroborated": 1, "checkable, not corroborated": 19, "judgement": 8}
+    assert ledger.grade_counts(ds).to_dict() == {"corroborated": 0, "checkable, not corroborated": 20, "judgement": 8}
 
 
 def test_claims_per_enterprise_of_this_article(ds):

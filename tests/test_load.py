@@ -20,10 +20,10 @@ TABLE_ROWS = {
     "claim_context": 23,
     "directive_evidence": 12,
     "peers": 53,
-    "sources": 37,
+    "sources": 38,
     "inferences": 24,
     "codebook": 90,
-    "recoding_log": 23,
+    "recoding_log": 24,
     "translation_notes": 27,
 }
 

@@ -45,9 +45,9 @@ section#appendix-data-dictionary .pst-scrollable-table-container, section#append
 table.report-table td, table.report-table th { padding: 0.15rem 0.3rem !important; }
 .admonition { padding: 0.3rem 0.6rem !important; margin: 0.5rem 0 !important; }
 h1 { font-size: 17pt; } h2 { font-size: 13pt; margin-top: 0.8rem; } p { margin-bottom: 0.45rem; }
-figure img { max-width: 100%; }
+figure img { max-width: 100%; max-height: 115mm; width: auto; }
 article.bd-article section > h1 { break-after: avoid; margin-top: 1.2rem; padding-top: 0.6rem; border-top: 2px solid #555; }  /* chapters run on, each under a rule, to keep the PDF short */
-h2, h3 { break-after: avoid; }
+h2, h3 { break-after: avoid; } table.report-table caption { break-after: avoid; } .pst-scrollable-table-container { display: block !important; }
 a { color: inherit; text-decoration: none; }
 """
 
