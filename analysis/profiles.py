@@ -86,18 +86,8 @@ def context_about(ds: Dataset, entity_ids: list[str]) -> pd.DataFrame:
 
 
 def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | None = None) -> Table:
-    """Outside facts as a table, with kind, confidence and citation keys."""
-    x = context_about(ds, entity_ids)
-    frame = pd.DataFrame(
-        {
-            "id": x.fact_id,
-            "kind": x.kind,
-            "confidence": x.confidence,
-            "outside fact (the book's words)": x.statement,
-            "sources": [Cite(list(keys)) for keys in x.bib_keys],
-        }
-    )
-    return Table(frame, caption, widths={"outside fact (the book's words)": "55%"}, name=name)
+    """Outside facts about any of the given entities, as :func:`facts_table` shows them."""
+    return facts_table(ds, context_about(ds, entity_ids).fact_id.tolist(), caption, name)
 
 
 def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str | None = None) -> Table:
