@@ -218,7 +218,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             cache.cache_notebook_bundle(CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.seconds}), check_validity=False, overwrite=True)
             if unchanged:
                 files = dependencies(root, result.reads)
-                record["notebooks"][doc] = {"files": files, "digest": files_digest(root, files, memo)}
+                record["notebooks"][doc] = {"files": files, "digest": files_digest(root, files, memo), "python": result.reads.get("prefix")}
     _write_record(record_path, record)
 
     # 3. the pages to re-read: those executed, and those whose inputs differ from when they were read

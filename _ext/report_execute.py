@@ -84,7 +84,7 @@ def __report_probe(root):
             add(path)
         load = sys.modules.get("analysis.load")
         parts = sorted(load.parts_read()) if hasattr(load, "parts_read") else []
-        return json.dumps({"files": sorted(files), "parts": parts, "loader": load is not None})
+        return json.dumps({"files": sorted(files), "parts": parts, "loader": load is not None, "prefix": sys.prefix})
 
     return deps
 

@@ -363,7 +363,11 @@ def main() -> None:
                 for label, page in pages:
                     for preset in ("mobile", "desktop") if label in ("front page", f"heaviest chapter ({heaviest})") or not args.lighthouse_every_page else ("mobile",):
                         print(f"lighthouse: {label}, {preset} ...", flush=True)
-                        result["lighthouse"][f"{label}, {preset}"] = lighthouse(url + page, preset)
+                        try:
+                            result["lighthouse"][f"{label}, {preset}"] = lighthouse(url + page, preset)
+                        except (subprocess.SubprocessError, OSError, ValueError, KeyError) as exc:  # the build figures are kept
+                            print(f"lighthouse failed: {exc}", flush=True)
+                            result.setdefault("lighthouse_errors", []).append(f"{label}, {preset}: {exc}")
         finally:
             server.shutdown()
     lh = result.get("lighthouse", {})
