@@ -125,10 +125,7 @@ def dependencies(root: Path, reads: dict) -> list[str]:
         parts.discard("bibliography")
     if parts:
         try:
-            import yaml
-
-            package = yaml.safe_load((root / "data/datapackage.yaml").read_text(encoding="utf-8"))
-            paths = {r["name"]: f"data/{r['path']}" for r in package["resources"]}
+            paths = {r["name"]: f"data/{r['path']}" for r in _package(root)["resources"]}
         except Exception:  # an unreadable dictionary: depend on every data file
             paths = {}
         for part in parts:
@@ -137,6 +134,21 @@ def dependencies(root: Path, reads: dict) -> list[str]:
             else:
                 files.update(p.relative_to(root).as_posix() for p in sorted((root / "data").rglob("*")) if p.is_file())
     return sorted(files)
+
+
+_PACKAGES: dict[tuple, dict] = {}
+
+
+def _package(root: Path) -> dict:
+    """The data dictionary (``data/datapackage.yaml``), parsed once per version of the file."""
+    import yaml
+
+    path = root / "data/datapackage.yaml"
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PACKAGES:
+        _PACKAGES[key] = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return _PACKAGES[key]
 
 
 def _workers(app: Sphinx) -> int:
@@ -223,7 +235,11 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
     # 3. the pages to re-read: those executed, and those whose inputs differ from when they were read
     read_digests = getattr(env, "report_read_digests", {})
-    pages = files_digest(root, page_dependencies(root, record["page_parts"]), memo) if record.get("page_parts") else watched
+    try:  # the tables whose rows carry quotes, and any other table the last build read to make pages
+        page_parts = {res["name"] for res in _package(root)["resources"] if res.get("provenance")} | set(record.get("page_parts", []))
+        pages = files_digest(root, page_dependencies(root, sorted(page_parts)), memo)
+    except Exception:  # an unreadable dictionary: such pages follow every watched file
+        pages = watched
     current = {}
     for doc, path in paths.items():
         entry = record["notebooks"].get(doc)
@@ -265,8 +281,8 @@ def _finished(app: Sphinx, exception: Exception | None) -> None:
         # the tables this build read to make pages ({quote}, {inference}): what those pages depend on
         path = Path(config.execution_cache_path) / RECORD
         record = _read_record(path)
-        if record.get("page_parts") != read:
-            record["page_parts"] = read
+        if not set(read) <= set(record.get("page_parts", [])):
+            record["page_parts"] = sorted(set(read) | set(record.get("page_parts", [])))
             _write_record(path, record)
     if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
         sizes = replace_bundle(Path(app.outdir))

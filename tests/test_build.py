@@ -6,6 +6,7 @@ import html
 import json
 import re
 import shutil
+import subprocess
 
 import yaml
 
@@ -227,3 +228,29 @@ def test_prose_cites_a_table_by_its_number(built_book):
     assert cited, "no {numref} to a table on the glossary page"
     numbers = {t: n for t, n in re.findall(r'<table [^>]*id="(tbl-[^"]+)">\s*<caption><span class="caption-number">Table (\d+) ', page)}
     assert all(numbers.get(t) == n for t, n in cited), (cited, numbers)
+
+
+def test_nbval_against_the_shared_build_fails_on_a_stale_stored_output(tmp_path):
+    """nbval's check, with the fresh outputs taken from the shared build: a stored output that
+    the current code and data no longer produce fails its cell, and only that cell."""
+    import sys
+
+    import nbformat
+
+    book = copy_book(tmp_path / "book")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
+    path = book / "chapters/glossary.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    stale = next(i for i, c in enumerate(cells) if any("Networked devices and sensors" in str(o) for o in c.outputs))
+    for out in cells[stale].outputs:
+        for mime, value in out.get("data", {}).items():
+            if isinstance(value, str):
+                out["data"][mime] = value.replace("Networked devices and sensors", "Networked sensors and devices")
+    nbformat.write(nb, path)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-m", "", "--nbval", "-q", "chapters/glossary.ipynb", "chapters/index.ipynb"], cwd=book, capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-3000:]
+    assert re.search(rf"FAILED chapters/glossary.ipynb::Cell {stale}\b", out), out[-3000:]
+    assert len(re.findall(r"^FAILED ", out, flags=re.M)) == 1, out[-3000:]
+    assert "Cell outputs differ" in out and "Networked devices and sensors" in out, out[-3000:]
