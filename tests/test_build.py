@@ -43,7 +43,7 @@ def test_bad_data_stops_the_build_with_the_loaders_message(tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "data/claims.csv, line 16, column 'quote': quote not found in the source" in out
-    assert not (book / "_build/html/chapters/tiandy.html").exists()
+    assert not (book / "_build/html/chapters/visit.html").exists()
 
 
 def _executed_docs(proc) -> set[str]:
@@ -165,8 +165,8 @@ def test_every_page_has_a_meta_description_and_favicon(built_book):
 
 
 def test_site_offers_downloads_repository_and_launch_buttons(built_book):
-    text = (built_book["html"] / "chapters/tiandy.html").read_text(encoding="utf-8")
-    assert "../_sources/chapters/tiandy.ipynb" in text  # download .ipynb
+    text = (built_book["html"] / "chapters/visit.html").read_text(encoding="utf-8")
+    assert "../_sources/chapters/visit.ipynb" in text  # download .ipynb
     assert "Launch Binder" in text or "mybinder.org" in text
     assert "repository" in text.lower() and "github.com" in text
     assert "sphinx-thebe" not in text  # no live-code scripts: thebe is left out of the extensions
@@ -215,7 +215,7 @@ def test_tables_are_numbered_across_the_book_the_same_on_the_site_and_in_the_sin
 
 
 def test_tables_link_to_the_source_rows_in_every_builder(built_book):
-    page = (built_book["html"] / "chapters/tiandy.html").read_text(encoding="utf-8")
+    page = (built_book["html"] / "chapters/visit.html").read_text(encoding="utf-8")
     assert 'href="source.html#q-td06"' in page
     single = (built_book["singlehtml"] / "chapters/index.html").read_text(encoding="utf-8")
     assert 'href="#q-td06"' in single and 'id="q-td06"' in single
