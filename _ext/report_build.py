@@ -216,7 +216,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             match = None
         if match is None:
             to_run.append(doc)
-    if to_run:
+    if to_run and not config.execution_in_temp:  # (in a temporary folder, myst-nb executes them itself)
         workers = _workers(app)
         logger.info(f"[report] executing {len(to_run)} notebook(s), {min(workers, len(to_run))} at a time")
         results = execute_notebooks([notebooks[d] for d in to_run], root, workers, config.execution_timeout, config.execution_allow_errors)
