@@ -28,7 +28,7 @@ from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
 from .schema import check_package, field_names, fields, primary_key, resource
 
-__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
+__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition", "parts_read"]
 
 PACKAGE_FILE = "data/datapackage.yaml"
 BIB_FILE = "references.bib"
@@ -49,6 +49,67 @@ def default_root() -> Path:
         if (folder / "data" / "datapackage.yaml").is_file():
             return folder
     return Path(__file__).resolve().parents[1]
+
+
+_PARTS_READ: set[str] = set()
+
+
+def parts_read() -> frozenset[str]:
+    """The tables (by resource name) that this process has read from a loaded :class:`Dataset`.
+
+    ``"bibliography"`` stands for ``references.bib``. The book's build records this for
+    each chapter, so that a change to one table re-executes only the chapters that read it
+    (see ``_ext/report_build.py``).
+    """
+    return frozenset(_PARTS_READ)
+
+
+class _Noted(dict):
+    """A mapping that notes, under ``part`` (or each key when ``part`` is None), every read of its values."""
+
+    def __init__(self, data: dict, part: str | None = None) -> None:
+        super().__init__(data)
+        self._part = part
+
+    def _note(self, key: Any = None) -> None:
+        if self._part is not None:
+            _PARTS_READ.add(self._part)
+        elif key is None:
+            _PARTS_READ.update(dict.keys(self))
+        else:
+            _PARTS_READ.add(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._note(key)
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._note(key)
+        return super().get(key, default)
+
+    def __iter__(self):
+        self._note()
+        return super().__iter__()
+
+    def keys(self):
+        self._note()
+        return super().keys()
+
+    def values(self):
+        self._note()
+        return super().values()
+
+    def items(self):
+        self._note()
+        return super().items()
+
+    def copy(self) -> dict:
+        self._note()
+        return dict(super().items())
+
+    def __reduce__(self):
+        self._note()
+        return (dict, (dict(super().items()),))
 
 
 @dataclass
@@ -75,6 +136,10 @@ class Dataset:
     package: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     bibliography: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.tables = _Noted(self.tables)  # every read of a table (or the bibliography) is noted: parts_read()
+        self.bibliography = _Noted(self.bibliography, "bibliography")
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})

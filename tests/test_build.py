@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
+import subprocess
 
 import pytest
 import yaml
@@ -43,42 +45,102 @@ def test_bad_data_stops_the_build_with_the_loaders_message(tmp_path):
     assert not (book / "_build/html/chapters/visit.html").exists()
 
 
-def test_rebuilds_reexecute_only_when_code_or_data_change(tmp_path, built_book):
-    # Start from the shared build's execution cache (the cold build of every chapter is checked
-    # by test_strict_full_build_has_no_warning) and keep three chapters: the rules are the same
-    # for each chapter, and no chapter is executed more often than the checks need.
+def _executed_docs(proc) -> set[str]:
+    """The chapters a build executed (the local extension logs each, as myst-nb would)."""
+    return set(re.findall(r"Executed notebook in [\d.]+ seconds: (\S+)", proc.stdout + proc.stderr))
+
+
+def _deps(book) -> dict[str, list[str]]:
+    record = json.loads((book / "_build/.jupyter_cache/report-deps.json").read_text(encoding="utf-8"))
+    return {doc: entry["files"] for doc, entry in record["notebooks"].items()}
+
+
+def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built_book):
+    # Start from the shared build's execution cache and its record of what each chapter read (the
+    # cold build of every chapter is checked by test_strict_full_build_has_no_warning), and keep
+    # four chapters: the rules are the same for each chapter, and no chapter is executed more
+    # often than the checks need.
     assert built_book["proc"].returncode == 0
     book = copy_book(tmp_path / "book")
     (book / "_toc.yml").write_text(
-        "format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/source\n  - file: chapters/glossary\n", encoding="utf-8"
+        "format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/source\n  - file: chapters/glossary\n  - file: chapters/peers\n", encoding="utf-8"
     )
     shutil.copytree(built_book["root"] / "_build/.jupyter_cache", book / "_build/.jupyter_cache")
-    shutil.copy(built_book["root"] / "_build/.report-fingerprint", book / "_build/.report-fingerprint")
-    chapters = 3
+    chapters = {"chapters/index", "chapters/source", "chapters/glossary", "chapters/peers"}
+    deps = _deps(book)
+    page = lambda name: (book / f"_build/html/chapters/{name}.html").read_text(encoding="utf-8")  # noqa: E731
 
     noop = build(book)  # same code and data in a new folder: every chapter comes from the cache
-    assert noop.returncode == 0 and executed(noop) == 0
-    assert (book / "_build/html/chapters/glossary.html").exists()
+    assert noop.returncode == 0 and executed(noop) == 0, noop.stdout[-2000:]
+    assert "Networked devices and sensors" in page("glossary")
 
-    # a prose-only edit re-reads that page and executes nothing
+    # a prose-only edit (glossary) and a one-table edit (peers.csv) together: the build executes exactly
+    # the chapters that read that table, and the pages show the new prose and the new data
     edit_notebook(
         book / "chapters/glossary.ipynb", "markdown", lambda s: s.replace("The official terms the article uses", "The official terms that the article uses")
     )
-    prose = build(book)
-    assert prose.returncode == 0 and executed(prose) == 0
-    assert "The official terms that the article uses" in (book / "_build/html/chapters/glossary.html").read_text(encoding="utf-8")
+    readers = {doc for doc in chapters if "data/peers.csv" in deps[doc]}
+    assert readers == {"chapters/peers"}, readers
+    peers = book / "data/peers.csv"
+    assert "Hangzhou" not in page("peers") and ",Shanghai," in peers.read_text(encoding="utf-8")
+    peers.write_text(peers.read_text(encoding="utf-8").replace(",Shanghai,", ",Hangzhou,"), encoding="utf-8")
+    one = build(book)
+    assert one.returncode == 0 and _executed_docs(one) == readers, one.stdout[-3000:]
+    assert "Hangzhou" in page("peers")
+    assert "The official terms that the article uses" in page("glossary")
 
-    # a one-cell data edit re-executes every chapter that uses analysis, and the page shows the new data
+    readers = {doc for doc in chapters if "data/glossary.csv" in deps[doc]}
+    assert "chapters/glossary" in readers and readers != chapters, readers
     glossary = book / "data/glossary.csv"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("Networked devices and sensors", "Networked sensors and devices"), encoding="utf-8")
-    data = build(book)
-    assert data.returncode == 0 and executed(data) == chapters
-    assert "Networked sensors and devices" in (book / "_build/html/chapters/glossary.html").read_text(encoding="utf-8")
+    two = build(book)
+    assert two.returncode == 0 and _executed_docs(two) == readers, two.stdout[-3000:]
+    assert "Networked sensors and devices" in page("glossary") and "Networked devices and sensors" not in page("glossary")
 
-    # a change in analysis/ does too
+    # a change in analysis/ executes the chapters that imported the changed module
+    importers = {doc for doc in chapters if "analysis/style.py" in deps[doc]}
+    assert importers and importers != chapters, importers
     (book / "analysis/style.py").write_text((book / "analysis/style.py").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     code = build(book)
-    assert code.returncode == 0 and executed(code) == chapters
+    assert code.returncode == 0 and _executed_docs(code) == importers, code.stdout[-3000:]
+
+    # bad data stop the build with the loader's message, even in a table that no chapter here reads
+    log = book / "data/recoding_log.csv"
+    good = log.read_text(encoding="utf-8")
+    assert not any("data/recoding_log.csv" in deps[doc] for doc in chapters)
+    log.write_text(good + "one,cell,too,few\n", encoding="utf-8")
+    bad = build(book)
+    assert bad.returncode != 0 and "data/recoding_log.csv, line" in bad.stdout + bad.stderr, bad.stdout[-3000:]
+    log.write_text(good, encoding="utf-8")
+
+    # and a change to the loader executes every chapter that loads the data
+    (book / "analysis/load.py").write_text((book / "analysis/load.py").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    loader = build(book)
+    assert loader.returncode == 0 and _executed_docs(loader) == chapters, loader.stdout[-3000:]
+
+
+def _outputs(nb) -> list:
+    """Each code cell's outputs, without the execution counts (which nbclient numbers the same way)."""
+    return [[{k: v for k, v in out.items() if k != "execution_count"} for out in cell.get("outputs", [])] for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_parallel_execution_gives_the_outputs_of_a_sequential_run(built_book):
+    """The shared build executed the chapters in parallel; myst-nb's own sequential call gives the same outputs."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    assert built_book["proc"].returncode == 0
+    assert "at a time" in built_book["proc"].stdout  # the extension executed the chapters, not myst-nb
+    book = built_book["root"]
+    cache = get_cache(str(book / "_build/.jupyter_cache"))
+    for name in ("glossary", "peers", "index"):  # plain tables, a figure, glue
+        path = book / f"chapters/{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        parallel = cache.get_cache_bundle(cache.match_cache_notebook(nb).pk).nb
+        result = single_nb_execution(nb, cwd=str(path.parent), timeout=120, allow_errors=False, meta_override=True)
+        assert result.err is None, result.exc_string
+        assert _outputs(parallel) == _outputs(result.nb), name
 
 
 def test_every_figure_is_numbered_captioned_and_has_alt_text(built_book):
@@ -169,3 +231,35 @@ def test_prose_cites_a_table_by_its_number(built_book):
     assert cited, "no {numref} to a table on the glossary page"
     numbers = {t: n for t, n in re.findall(r'<table [^>]*id="(tbl-[^"]+)">\s*<caption><span class="caption-number">Table (\d+) ', page)}
     assert all(numbers.get(t) == n for t, n in cited), (cited, numbers)
+
+
+def test_nbval_against_the_shared_build_fails_on_a_stale_stored_output(tmp_path):
+    """nbval's check, with the fresh outputs taken from the shared build: a stored output that
+    the current code and data no longer produce fails its cell, and only that cell."""
+    import sys
+
+    import nbformat
+
+    book = copy_book(tmp_path / "book")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
+    path = book / "chapters/glossary.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+    stale = next(i for i, c in enumerate(cells) if any("Networked devices and sensors" in str(o) for o in c.outputs))
+    for out in cells[stale].outputs:
+        for mime, value in out.get("data", {}).items():
+            if isinstance(value, str):
+                out["data"][mime] = value.replace("Networked devices and sensors", "Networked sensors and devices")
+    nbformat.write(nb, path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-m", "", "--nbval", "-q", "chapters/glossary.ipynb", "chapters/index.ipynb"],
+        cwd=book,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-3000:]
+    assert re.search(rf"FAILED chapters/glossary.ipynb::Cell {stale}\b", out), out[-3000:]
+    assert len(re.findall(r"^FAILED ", out, flags=re.M)) == 1, out[-3000:]
+    assert "Cell outputs differ" in out and "Networked devices and sensors" in out, out[-3000:]

@@ -44,12 +44,28 @@ def test_fingerprint_changes_with_watched_files_only(tmp_path):
     assert rb.fingerprint(tmp_path) != first
 
 
-def test_uses_analysis(tmp_path):
-    nb = tmp_path / "n.ipynb"
-    nb.write_text('{"cells": [{"cell_type": "code", "source": ["from analysis import load_all"]}]}')
-    assert rb._uses_analysis(nb)
-    nb.write_text('{"cells": [{"cell_type": "markdown", "source": "analysis"}]}')
-    assert not rb._uses_analysis(nb)
+def test_files_digest_follows_the_named_files_only(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/a.csv").write_text("a\n1\n")
+    (tmp_path / "data/b.csv").write_text("b\n1\n")
+    first = rb.files_digest(tmp_path, ["data/a.csv", "data/gone.csv"])
+    (tmp_path / "data/b.csv").write_text("b\n2\n")
+    assert rb.files_digest(tmp_path, ["data/gone.csv", "data/a.csv"]) == first  # order and other files do not matter
+    (tmp_path / "data/gone.csv").write_text("now here\n")
+    assert rb.files_digest(tmp_path, ["data/a.csv", "data/gone.csv"]) != first  # a file that appears counts
+
+
+def test_dependencies_map_tables_to_their_files(tmp_path):
+    (tmp_path / "data/source").mkdir(parents=True)
+    (tmp_path / "data/source/article.txt").write_text("text")
+    (tmp_path / "data/datapackage.yaml").write_text("resources:\n  - {name: peers, path: peers.csv}\n  - {name: claims, path: claims.csv}\n")
+    (tmp_path / "data/peers.csv").write_text("x\n")
+    (tmp_path / "data/claims.csv").write_text("x\n")
+    reads = {"files": ["analysis/peers.py", "CITATION.cff"], "parts": ["peers", "bibliography"], "loader": True}
+    assert rb.dependencies(tmp_path, reads) == ["CITATION.cff", "analysis/peers.py", "data/datapackage.yaml", "data/peers.csv", "data/source/article.txt", "references.bib"]
+    assert rb.dependencies(tmp_path, {"files": [], "parts": [], "loader": False}) == []
+    # a part the dictionary does not name: every data file, to be safe
+    assert "data/claims.csv" in rb.dependencies(tmp_path, {"files": [], "parts": ["unknown"], "loader": True})
 
 
 def test_accessibility_repairs_apply_to_the_page_body():
