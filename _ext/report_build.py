@@ -188,7 +188,6 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
-
     from report_execute import execute_notebooks
 
     root = Path(app.srcdir)

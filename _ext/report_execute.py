@@ -22,8 +22,8 @@ and metadata overrides), so the outputs are the same as a sequential run's.
 
 from __future__ import annotations
 
-import asyncio
 import ast
+import asyncio
 import json
 import time
 import traceback
@@ -37,7 +37,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 #: Kernel code run silently before the first cell: installs the recorder and defines
 #: ``__report_deps__()``, which returns the record as JSON. ``{root!r}`` is the book's folder.
-PROBE = r'''
+PROBE = r"""
 def __report_probe(root):
     import json, os, sys
     root = os.path.realpath(root)
@@ -91,7 +91,7 @@ def __report_probe(root):
 
 __report_deps__ = __report_probe({root!r})
 del __report_probe
-'''
+"""
 
 
 @dataclass

@@ -331,7 +331,9 @@ def print_table(r: dict) -> None:
     for name, x, y in rows:
         print(f"{name:40} {x!s:>12} {y!s:>12}")
     print(f"ratio of cold cost per notebook (this / reference): {r['builds']['cold_cost_ratio']}")
-    print(f"cold build, parallel / sequential: {r['builds']['parallel_ratio']}; one-table edit / cold: {r['builds']['data_edit_ratio']}; no-op / reference no-op: {r['builds']['noop_ratio']}")
+    print(
+        f"cold build, parallel / sequential: {r['builds']['parallel_ratio']}; one-table edit / cold: {r['builds']['data_edit_ratio']}; no-op / reference no-op: {r['builds']['noop_ratio']}"
+    )
     print("\nchapter execution in a fresh kernel (s):")
     for k, v in r["chapters"].items():
         print(f"  {k:20} {v:6.2f}")
@@ -358,7 +360,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-lighthouse", action="store_true")
-    ap.add_argument("--lighthouse-every-page", action="store_true", help="Lighthouse mobile on every chapter page too, not only the front page and the heaviest chapter")
+    ap.add_argument(
+        "--lighthouse-every-page", action="store_true", help="Lighthouse mobile on every chapter page too, not only the front page and the heaviest chapter"
+    )
     args = ap.parse_args()
     result: dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -396,9 +400,15 @@ def main() -> None:
                 result["lighthouse"] = {}
                 pages = [("front page", "chapters/index.html"), (f"heaviest chapter ({heaviest})", heaviest)]
                 if args.lighthouse_every_page:
-                    pages += [(page, page) for page in sorted(result["site"]["pages"]) if page.startswith("chapters/") and page not in (heaviest, "chapters/index.html")]
+                    pages += [
+                        (page, page)
+                        for page in sorted(result["site"]["pages"])
+                        if page.startswith("chapters/") and page not in (heaviest, "chapters/index.html")
+                    ]
                 for label, page in pages:
-                    for preset in ("mobile", "desktop") if label in ("front page", f"heaviest chapter ({heaviest})") or not args.lighthouse_every_page else ("mobile",):
+                    for preset in (
+                        ("mobile", "desktop") if label in ("front page", f"heaviest chapter ({heaviest})") or not args.lighthouse_every_page else ("mobile",)
+                    ):
                         print(f"lighthouse: {label}, {preset} ...", flush=True)
                         try:
                             result["lighthouse"][f"{label}, {preset}"] = lighthouse(url + page, preset)

@@ -124,7 +124,10 @@ def _nbval_runtest_from_build(self) -> None:
         pytest.skip()
     cells = self.parent.report_cells
     if cells is None:
-        self.raise_cell_error(getattr(self.parent, "report_problem", None) or "The shared build did not execute this notebook as it is now (the build failed, or the notebook changed since); see test_strict_full_build_has_no_warning")
+        self.raise_cell_error(
+            getattr(self.parent, "report_problem", None)
+            or "The shared build did not execute this notebook as it is now (the build failed, or the notebook changed since); see test_strict_full_build_has_no_warning"
+        )
     outs = coalesce_streams(copy_outputs(cells[self.cell_num].get("outputs", [])))
     self.test_outputs = outs
     for out in outs:

@@ -62,7 +62,14 @@ def test_dependencies_map_tables_to_their_files(tmp_path):
     (tmp_path / "data/peers.csv").write_text("x\n")
     (tmp_path / "data/claims.csv").write_text("x\n")
     reads = {"files": ["analysis/peers.py", "CITATION.cff"], "parts": ["peers", "bibliography"], "loader": True}
-    assert rb.dependencies(tmp_path, reads) == ["CITATION.cff", "analysis/peers.py", "data/datapackage.yaml", "data/peers.csv", "data/source/article.txt", "references.bib"]
+    assert rb.dependencies(tmp_path, reads) == [
+        "CITATION.cff",
+        "analysis/peers.py",
+        "data/datapackage.yaml",
+        "data/peers.csv",
+        "data/source/article.txt",
+        "references.bib",
+    ]
     assert rb.dependencies(tmp_path, {"files": [], "parts": [], "loader": False}) == []
     # a part the dictionary does not name: every data file, to be safe
     assert "data/claims.csv" in rb.dependencies(tmp_path, {"files": [], "parts": ["unknown"], "loader": True})
