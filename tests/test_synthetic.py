@@ -129,6 +129,13 @@ def _(ds):
         _ = ds.nothing
 
 
+@case("load.parts_read")
+def _(ds):
+    _ = ds.claims  # reading a table of a Dataset notes it for the build's dependency record
+    _ = ds.bibliography.get("news")
+    assert {"claims", "bibliography"} <= load.parts_read()
+
+
 @case("load.read_csv_strings")
 def _(ds):
     frame, header, problems = load.read_csv_strings(claims_csv(ds), "claims.csv")
