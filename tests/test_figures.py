@@ -383,6 +383,7 @@ def test_chapter_scan_finds_figures():
 
 
 # --- end to end: a data change that alters a figure fails nbval ------------------------------------
+@pytest.mark.jupyter  # runs a kernel: the full tier, not the fast one
 def test_nbval_fails_when_the_data_behind_a_stored_figure_changes(tmp_path):
     """Execute a notebook that draws a figure from a CSV and store it; change the CSV: nbval fails.
 
