@@ -117,33 +117,26 @@ class Cite(str):
         return "{cite:p}`" + ",".join(self.keys) + "`"
 
 
-class SourceLink(str):
-    """Text that links to a coded row's place in the annotated source.
-
-    It is a ``str`` (its plain text), so a frame holding it sorts, prints and compares
-    as text; :class:`Table` renders it as a cross-reference in the book.
+class SourceLink(Ref):
+    """A :class:`Ref` to a coded row's place in the annotated source (target: :func:`anchor` of the row).
 
     Parameters
     ----------
     text : str
         The text shown.
     row_id : str
-        The coded row linked to (its anchor is :func:`anchor` of it).
+        The coded row linked to.
     """
 
     row_id: str
 
     def __new__(cls, text: str, row_id: str) -> SourceLink:
-        obj = super().__new__(cls, text)
+        obj = super().__new__(cls, text, anchor(row_id))
         obj.row_id = str(row_id)
         return obj
 
     def __reduce__(self):
         return (SourceLink, (str(self), self.row_id))
-
-    def markdown(self) -> str:
-        """The MyST link to the row: ``[C07](#q-c07)``."""
-        return f"[{escape_markdown(str(self))}](#{anchor(self.row_id)})"
 
 
 def source_link(row_id: str, label: str | None = None) -> SourceLink:
@@ -211,7 +204,7 @@ class Table:
         """The table as a MyST ``list-table``: numbered caption, label, header row, links."""
 
         def cell(value: object) -> str:
-            if isinstance(value, (SourceLink, Ref, Cite)):
+            if isinstance(value, (Ref, Cite)):
                 return value.markdown()
             return escape_markdown(self._text(value))
 
