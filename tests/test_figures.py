@@ -89,13 +89,10 @@ def test_every_figure_function_is_checked():
 
 
 # --- every figure passes the check --------------------------------------------------------------
-def test_figure_passes_the_check(made):
+def test_figure_passes_the_check_and_draws_without_warnings(made):
     assert isinstance(made, ReportFigure)
     assert made.get_figwidth() == pytest.approx(BOOK_WIDTH_IN)
     assert check_figure(made) == []
-
-
-def test_figure_draws_without_warnings(made):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         made.to_svg()

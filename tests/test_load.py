@@ -48,6 +48,15 @@ def test_clean_load(ds):
     assert ds.claims.index.tolist() == list(range(len(ds.claims)))
 
 
+def test_a_repeated_load_checks_each_table_once_and_shares_nothing(scratch):
+    """Tables are memoised on their bytes, descriptor, path and source: an edit is seen, a caller's change is not."""
+    first = load_all(scratch)
+    first.claims.loc[0, "quote"] = "changed by a caller"
+    assert load_all(scratch).claims.loc[0, "quote"] != "changed by a caller"
+    edit(scratch / "data/claims.csv", ",28,", ",29,")
+    assert any(v.file == "data/claims.csv" and v.column == "value" for v in problems(scratch))
+
+
 def test_lookup_by_id(ds):
     assert ds.name("tiandy") == "Tiandy Technology Co., Ltd."
     assert ds.row("directives", "D08")["quantity"] == "a number of"

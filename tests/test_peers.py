@@ -7,6 +7,7 @@ only the peers resource, and a three-row peers.csv that a test then breaks.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import shutil
 from pathlib import Path
@@ -40,13 +41,19 @@ ROWS = [
 ]
 
 
+@functools.cache
+def _peers_only_descriptor() -> str:
+    """The data dictionary with only the peers resource (parsed once per run: the file is large)."""
+    package = yaml.load((ROOT / "data/datapackage.yaml").read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    package["resources"] = [r for r in package["resources"] if r["name"] == "peers"]
+    return yaml.safe_dump(package, sort_keys=False)
+
+
 def _tiny_root(tmp_path: Path) -> Path:
     """A data root with the real source and only the peers resource of the dictionary."""
-    package = yaml.safe_load((ROOT / "data/datapackage.yaml").read_text(encoding="utf-8"))
-    package["resources"] = [r for r in package["resources"] if r["name"] == "peers"]
     (tmp_path / "data").mkdir()
     shutil.copytree(ROOT / "data/source", tmp_path / "data/source")
-    (tmp_path / "data/datapackage.yaml").write_text(yaml.safe_dump(package, sort_keys=False), encoding="utf-8")
+    (tmp_path / "data/datapackage.yaml").write_text(_peers_only_descriptor(), encoding="utf-8")
     (tmp_path / "references.bib").write_text("", encoding="utf-8")
     (tmp_path / FILE).write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
     return tmp_path
