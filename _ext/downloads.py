@@ -76,7 +76,7 @@ def _inside_data(root: Path, relpath: str, where: str) -> str:
 
 def package_files(root: Path) -> tuple[dict, list[str]]:
     """The descriptor and the package's files (repository-relative paths), tables in descriptor order."""
-    descriptor = yaml.safe_load((root / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = yaml.load((root / DESCRIPTOR).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     tables = [_inside_data(root, res["path"], f"resource {res.get('name')!r}: path") for res in descriptor["resources"]]
     source = descriptor["source"]
     extras = [_inside_data(root, source["path"], "source path"), _inside_data(root, source["metadata"], "source metadata")]

@@ -15,6 +15,7 @@ icons (the site's stylesheet hides the font glyphs of the ``<i>`` placeholders).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -144,8 +145,12 @@ def subset_script(bundle: str, used: set[tuple[str, str]], min_icons: int = MIN_
     return MARKER + "\nvar ICONS = " + json.dumps(keep, separators=(",", ":")) + ";\n" + _RUNTIME % {"styles": json.dumps(_STYLES)}
 
 
-def replace_bundle(outdir: Path, min_icons: int = MIN_BUNDLE_ICONS) -> tuple[int, int] | None:
-    """Swap ``_static/scripts/fontawesome.js`` in a built site for the subset; returns (old, new) sizes."""
+def replace_bundle(outdir: Path, min_icons: int = MIN_BUNDLE_ICONS, cache: Path | None = None) -> tuple[int, int] | None:
+    """Swap ``_static/scripts/fontawesome.js`` in a built site for the subset; returns (old, new) sizes.
+
+    With ``cache`` (a folder), the subset is kept there under a digest of the bundle and the
+    icons used, so a rebuild that changes neither reuses it instead of parsing the bundle again.
+    """
     target = outdir / "_static" / "scripts" / "fontawesome.js"
     if not target.exists():
         raise IconSubsetError(f"no icon bundle at {target}: the theme no longer ships Font Awesome this way")
@@ -153,7 +158,18 @@ def replace_bundle(outdir: Path, min_icons: int = MIN_BUNDLE_ICONS) -> tuple[int
     if bundle.startswith(MARKER):
         return None
     pages = [p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")]
-    script = subset_script(bundle, used_icons(pages), min_icons)
+    used = used_icons(pages)
+    key = hashlib.sha256(f"{bundle}\0{sorted(used)}\0{min_icons}".encode()).hexdigest()[:32]
+    kept = cache / f"fontawesome-subset-{key}.js" if cache is not None else None
+    if kept is not None and kept.is_file():
+        script = kept.read_text(encoding="utf-8")
+    else:
+        script = subset_script(bundle, used, min_icons)
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            for old in kept.parent.glob("fontawesome-subset-*.js"):
+                old.unlink()
+            kept.write_text(script, encoding="utf-8")
     target.write_text(script, encoding="utf-8")
     target.with_name("fontawesome.js.map").unlink(missing_ok=True)
     return len(bundle.encode()), len(script.encode())

@@ -34,6 +34,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+import page_uses
+
 logger = logging.getLogger(__name__)
 
 REGISTER = Path("data") / "inferences.csv"
@@ -91,6 +93,7 @@ class InferenceDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         inference_id = self.arguments[0].strip()
+        page_uses.note(self.env, f"inference:{inference_id}")
         register = _register(self.env.app)
         location = self.get_location()
         if inference_id not in register:
@@ -129,6 +132,8 @@ class InferenceDirective(SphinxDirective):
         return [box]
 
     def _basis_item(self, item: str) -> list[nodes.Node]:
+        if ID_TOKEN.match(item):
+            page_uses.note(self.env, f"quoted:{item}")
         if ID_TOKEN.match(item) and item in _quoted_ids(self.env.app):
             # a cross-reference to the row's label in the annotated source (registered by
             # report_build), resolved by Sphinx for every builder
@@ -146,6 +151,7 @@ class InferenceDirective(SphinxDirective):
 def _inference_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
     inference_id = text.strip()
+    page_uses.note(env, f"inference:{inference_id}")
     if inference_id not in _register(env.app):
         logger.warning(f"{{inference}}`{inference_id}`: no such row in {REGISTER.as_posix()}", location=(env.docname, lineno), **WARN)
         return [nodes.Text(inference_id)], []

@@ -16,8 +16,11 @@
    the cache before anything is read, so they are never shown. When anything in
    ``analysis/``, ``data/`` or ``references.bib`` changed, the data are validated once
    in the build (a bad table stops the build with the loader's message, even if no
-   chapter reads it), and the pages that quote the data through the ``{quote}`` role or
-   an ``{inference}`` box are re-read (not re-executed).
+   chapter reads it). A page that takes values from the data as it is read (``{quote}``,
+   ``{inference}``, the source's anchors) is re-read only when one of the values it took
+   changed (``page_uses.py``), and a page that pastes glue from a chapter executed again is
+   written again, since glue is pasted when a page is written. On a rebuild with nothing
+   changed, each chapter is checked by the digests of its file and of its inputs alone.
 2. **Links to the annotated source that every builder resolves.** Each coded row's
    anchor on the annotated source page (``report_source_doc``, ``id="q-c07"``) is
    registered as a Sphinx label, so table cells (``[C07](#q-c07)``, written by
@@ -47,7 +50,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -55,6 +57,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+import page_uses
 from fontawesome_subset import replace_bundle
 
 logger = logging.getLogger(__name__)
@@ -93,16 +96,6 @@ def files_digest(root: Path, files: list[str], memo: dict[str, bytes] | None = N
             memo[rel] = hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing"
         digest.update(rel.encode() + b"\0" + memo[rel])
     return digest.hexdigest()
-
-
-def page_dependencies(root: Path, parts: list[str]) -> list[str]:
-    """The files that pages quoting the data ({quote}, {inference}) are made from when they are read.
-
-    ``parts`` are the tables the build itself read (the quotes, the inference register's
-    links); the inference register and the code of ``analysis`` are added.
-    """
-    code = [p.relative_to(root).as_posix() for p in sorted((root / "analysis").rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
-    return sorted(set(dependencies(root, {"loader": True, "parts": parts}) + code + ["data/inferences.csv", "references.bib"]))
 
 
 def dependencies(root: Path, reads: dict) -> list[str]:
@@ -173,6 +166,11 @@ def _write_record(path: Path, record: dict) -> None:
     tmp.replace(path)
 
 
+def _cached_pks(cache) -> set[int]:
+    """The records the execution cache holds (one query)."""
+    return {record.pk for record in cache.list_cache_records()}
+
+
 def _cache_match(cache, nb):
     try:
         return cache.match_cache_notebook(nb)
@@ -188,6 +186,7 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     import nbformat
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
+
     from report_execute import execute_notebooks
 
     root = Path(app.srcdir)
@@ -207,9 +206,14 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     paths = {d: Path(env.doc2path(d)) for d in sorted(env.found_docs)}
     notebooks = {d: p for d, p in paths.items() if p.suffix == ".ipynb" and not _excluded(p, config)}
     to_run: list[str] = []
+    cached_pks = _cached_pks(cache)
     for doc, path in notebooks.items():
-        nb = nbformat.read(path, as_version=4)
         entry = record["notebooks"].get(doc)
+        nb_bytes = path.read_bytes()
+        nb_digest = hashlib.sha256(nb_bytes).hexdigest()
+        if entry and entry.get("notebook") == nb_digest and files_digest(root, entry["files"], memo) == entry["digest"] and entry.get("cache_pk") in cached_pks:
+            continue  # the same notebook and the same inputs as when its cached outputs were made
+        nb = nbformat.reads(nb_bytes.decode("utf-8"), as_version=4)
         match = _cache_match(cache, nb)
         if match is not None and (entry is None or files_digest(root, entry["files"], memo) != entry["digest"]):
             cache.remove_cache(match.pk)  # outputs of older code or data: never shown
@@ -217,6 +221,8 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             match = None
         if match is None:
             to_run.append(doc)
+        else:  # code unchanged (a prose edit, say): remember this version of the file and its cache record
+            entry.update(notebook=nb_digest, cache_pk=match.pk)
     if to_run and not config.execution_in_temp:  # (in a temporary folder, myst-nb executes them itself)
         workers = _workers(app)
         logger.info(f"[report] executing {len(to_run)} notebook(s), {min(workers, len(to_run))} at a time")
@@ -228,27 +234,43 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
                 continue
             logger.info(f"[report] Executed notebook in {result.seconds:.2f} seconds: {doc}")
             stage = cache.add_nb_to_project(str(notebooks[doc]))
-            cache.cache_notebook_bundle(CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.seconds}), check_validity=False, overwrite=True)
+            cached = cache.cache_notebook_bundle(
+                CacheBundleIn(result.nb, stage.uri, data={"execution_seconds": result.seconds}), check_validity=False, overwrite=True
+            )
             if unchanged:
                 files = dependencies(root, result.reads)
-                record["notebooks"][doc] = {"files": files, "digest": files_digest(root, files, memo), "python": result.reads.get("prefix")}
+                record["notebooks"][doc] = {
+                    "files": files,
+                    "digest": files_digest(root, files, memo),
+                    "python": result.reads.get("prefix"),
+                    "notebook": hashlib.sha256(notebooks[doc].read_bytes()).hexdigest(),
+                    "cache_pk": cached.pk,
+                }
     _write_record(record_path, record)
 
-    # 3. the pages to re-read: those executed, and those whose inputs differ from when they were read
+    # 3. the pages to re-read: those executed, those whose cached outputs changed since they were
+    #    read, and those whose values taken from the data (quotes, inference boxes) changed
+    app.report_watched = watched  # type: ignore[attr-defined]
     read_digests = getattr(env, "report_read_digests", {})
-    try:  # the tables whose rows carry quotes, and any other table the last build read to make pages
-        page_parts = {res["name"] for res in _package(root)["resources"] if res.get("provenance")} | set(record.get("page_parts", []))
-        pages = files_digest(root, page_dependencies(root, sorted(page_parts)), memo)
-    except Exception:  # an unreadable dictionary: such pages follow every watched file
-        pages = watched
+    uses = getattr(env, page_uses.ATTR, {})
+    values = None
     current = {}
+    reread = set(to_run)
     for doc, path in paths.items():
         entry = record["notebooks"].get(doc)
-        parts = [entry["digest"] if entry else ("executed-by-myst-nb" if doc in notebooks else "")]
-        if doc == app.config.report_source_doc or _quotes_data(path):
-            parts.append(pages)
-        current[doc] = "|".join(parts)
-    reread = {d for d in paths if read_digests.get(d) != current[d]} | set(to_run)
+        current[doc] = entry["digest"] if entry else ("executed-by-myst-nb" if doc in notebooks else "")
+        use = uses.get(doc)
+        if read_digests.get(doc) != current[doc]:
+            reread.add(doc)
+        elif use is None:
+            if doc == app.config.report_source_doc or _quotes_data(path):
+                reread.add(doc)  # a page that takes values from the data, with no record of them
+        elif use["keys"] and use["watched"] != watched:
+            values = values or _current_values(root)
+            if page_uses.digest(use["keys"], values, _code_digest(root, memo)) != use["digest"]:
+                reread.add(doc)
+            else:
+                use["watched"] = watched  # the same values in the current data: checked, not re-read
     for doc in reread | set(added) | set(changed):
         read_digests[doc] = current.get(doc)
     for doc in removed:
@@ -258,6 +280,66 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     if stale:
         logger.info(f"[report] re-reading {len(stale)} page(s) whose code or data changed")
     return stale
+
+
+def _current_values(root: Path):
+    """The function giving each page use's value in the data as they are now."""
+    from registers import REGISTER, read_register
+
+    quotes = source_quotes(root)
+    register = read_register(root / REGISTER) if (root / REGISTER).exists() else {}
+    return lambda key: page_uses.value(key, quotes, register)
+
+
+def _code_digest(root: Path, memo: dict[str, bytes] | None = None) -> str:
+    """Digest of the code of ``analysis`` (it makes the anchors and loads the data that pages quote)."""
+    code = [p.relative_to(root).as_posix() for p in sorted((root / "analysis").rglob("*.py")) if "__pycache__" not in p.parts]
+    return files_digest(root, code, memo)
+
+
+def _record_uses(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep what the page just read took from the data (see ``page_uses``), and the pages it pastes glue from."""
+    env = app.env
+    keys = page_uses.noted(env)
+    uses = getattr(env, page_uses.ATTR, None)
+    if uses is None:
+        uses = env.report_page_uses = {}
+    root = Path(app.srcdir)
+    watched = getattr(app, "report_watched", None) or fingerprint(root)
+    made = page_uses.digest(keys, _current_values(root), _code_digest(root)) if keys else ""
+    uses[env.docname] = {"keys": sorted(keys), "watched": watched, "digest": made}  # a page that took nothing keeps an empty record
+    from myst_nb.ext.glue.utils import PendingGlueReference
+
+    glue = getattr(env, "report_glue_from", None)
+    if glue is None:
+        glue = env.report_glue_from = {}
+    sources = sorted({node.refdoc for node in doctree.findall(PendingGlueReference)} - {env.docname})
+    if sources:
+        glue[env.docname] = sources
+    else:
+        glue.pop(env.docname, None)
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    getattr(env, page_uses.ATTR, {}).pop(docname, None)
+    getattr(env, "report_glue_from", {}).pop(docname, None)
+
+
+def _merge(app: Sphinx, env, docnames: set[str], other) -> None:
+    for attr in (page_uses.ATTR, "report_glue_from"):
+        if not hasattr(env, attr):
+            setattr(env, attr, {})
+        getattr(env, attr).update({d: v for d, v in getattr(other, attr, {}).items() if d in docnames})
+
+
+def _before_read(app: Sphinx, env, docnames: list[str]) -> None:
+    app.report_reading = set(docnames)  # type: ignore[attr-defined]
+
+
+def _glue_readers(app: Sphinx, env) -> list[str]:
+    """Pages that paste glue from a page read in this build: written again (glue is pasted when a page is written)."""
+    reading = getattr(app, "report_reading", set())
+    return sorted(d for d, sources in getattr(env, "report_glue_from", {}).items() if d not in reading and set(sources) & reading)
 
 
 def _excluded(path: Path, config) -> bool:
@@ -275,18 +357,8 @@ def _quotes_data(path: Path) -> bool:
 
 
 def _finished(app: Sphinx, exception: Exception | None) -> None:
-    load = sys.modules.get("analysis.load")
-    read = sorted(load.parts_read()) if exception is None and hasattr(load, "parts_read") else []
-    config = getattr(app.env, "mystnb_config", None)
-    if read and config is not None and config.execution_mode == "cache":
-        # the tables this build read to make pages ({quote}, {inference}): what those pages depend on
-        path = Path(config.execution_cache_path) / RECORD
-        record = _read_record(path)
-        if not set(read) <= set(record.get("page_parts", [])):
-            record["page_parts"] = sorted(set(read) | set(record.get("page_parts", [])))
-            _write_record(path, record)
     if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
-        sizes = replace_bundle(Path(app.outdir))
+        sizes = replace_bundle(Path(app.outdir), cache=Path(app.doctreedir))
         if sizes:
             logger.info(f"[report] icon bundle reduced from {sizes[0]:,} to {sizes[1]:,} bytes")
 
@@ -350,6 +422,7 @@ def _register_source_anchors(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     if env.docname != app.config.report_source_doc:
         return
+    page_uses.note(env, "anchors")
     std = env.domains["std"]
     for row_id in source_quotes(app.srcdir):
         name = anchor(row_id)
@@ -378,6 +451,7 @@ def _quote_role(name, rawtext, text, lineno, inliner, options=None, content=None
     quotes = source_quotes(env.srcdir)
     key, _, fragment = text.partition(":")
     key, fragment = key.strip(), fragment.strip()
+    page_uses.note(env, f"quote:{key}")
     problem = None
     if key not in quotes:
         problem = f"{{quote}}`{text}` names no coded row (ids look like {_quote_examples(quotes)})"
@@ -417,6 +491,11 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("report_execution_workers", 0, "", types=[int])  # 0: two per core
     app.add_role("quote", _quote_role)
     app.connect("doctree-read", _register_source_anchors)
+    app.connect("doctree-read", _record_uses, priority=900)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-before-read-docs", _before_read)
+    app.connect("env-get-updated", _glue_readers)
     app.connect("env-get-outdated", _outdated)
     app.connect("build-finished", _finished)
     app.connect("html-page-context", _repair_accessibility)

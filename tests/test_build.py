@@ -50,6 +50,25 @@ def _executed_docs(proc) -> set[str]:
     return set(re.findall(r"Executed notebook in [\d.]+ seconds: (\S+)", proc.stdout + proc.stderr))
 
 
+def _read_docs(proc) -> set[str]:
+    """The pages a build read (parsed) again, from Sphinx's log."""
+    log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+    return set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", log))
+
+
+def _set_cell(path, row_id: str, column: str, value: str) -> None:
+    """Set one cell of a CSV table, found by the row's id (first column)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r[0] == row_id)
+    row[rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
 def _deps(book) -> dict[str, list[str]]:
     record = json.loads((book / "_build/.jupyter_cache/report-deps.json").read_text(encoding="utf-8"))
     return {doc: entry["files"] for doc, entry in record["notebooks"].items()}
@@ -89,6 +108,23 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     assert "Hangzhou" in page("peers")
     assert "The official terms that the article uses" in page("glossary")
 
+    # a page that pastes a number from another chapter (glue) shows the new number when only that
+    # chapter is executed again: the front page does, and so does the glossary given such a paste here
+    learning = re.compile(r"one of <span class=\"pasted-text\">(\d+)</span> framed as learning")
+    before = int(learning.search(page("index")).group(1))
+    edit_notebook(
+        book / "chapters/glossary.ipynb",
+        "markdown",
+        lambda s: s + "\n\nPeers: one of {glue:text}`/chapters/peers.ipynb::peers_learning_trips:d` framed as learning.\n",
+    )
+    assert build(book).returncode == 0 and int(learning.search(page("glossary")).group(1)) == before
+    _set_cell(peers, "P14", "frames_learning", "true")
+    pasted = build(book)
+    assert pasted.returncode == 0 and _executed_docs(pasted) == readers, pasted.stdout[-3000:]
+    assert "chapters/glossary" not in _read_docs(pasted)
+    assert int(learning.search(page("index")).group(1)) == before + 1
+    assert int(learning.search(page("glossary")).group(1)) == before + 1  # written again with the new number
+
     readers = {doc for doc in chapters if "data/glossary.csv" in deps[doc]}
     assert "chapters/glossary" in readers and readers != chapters, readers
     glossary = book / "data/glossary.csv"
@@ -96,6 +132,17 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     two = build(book)
     assert two.returncode == 0 and _executed_docs(two) == readers, two.stdout[-3000:]
     assert "Networked sensors and devices" in page("glossary") and "Networked devices and sensors" not in page("glossary")
+    # pages that take quotes or inference boxes from the data, but nothing from this table, are not read again
+    assert _read_docs(two) == readers, _read_docs(two)
+
+    # an edit to an inference boxed on a page re-reads that page, which shows the new text
+    register = book / "data/inferences.csv"
+    boxed = next(i for i in re.findall(r'id="inference-(i\d+)"', page("source")))
+    statement = "A statement edited for this test, so that a stale box would show."
+    _set_cell(register, boxed.upper(), "statement", statement)
+    three = build(book)
+    assert three.returncode == 0, three.stdout[-3000:]
+    assert "chapters/source" in _read_docs(three) and statement in page("source")
 
     # a change in analysis/ executes the chapters that imported the changed module
     importers = {doc for doc in chapters if "analysis/style.py" in deps[doc]}
