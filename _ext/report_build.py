@@ -50,6 +50,7 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from docutils import nodes
@@ -144,6 +145,21 @@ def _package(root: Path) -> dict:
     return _PACKAGES[key]
 
 
+def _parallel_write(app: Sphinx, env) -> None:
+    """Let Sphinx write pages in parallel, as ``sphinx-build -j`` does (``jupyter-book build`` has no such option).
+
+    Set once the pages are read: reading stays serial, since ``sphinx_multitoc_numbering``
+    (loaded by ``sphinx_external_toc``) does not declare itself safe for parallel reading.
+    ``report_sphinx_jobs`` (or ``REPORT_SPHINX_JOBS``) sets the number of processes; 0 means
+    one per core, 1 writes one page after another. Sphinx itself checks that every extension
+    allows parallel writing and writes serially otherwise.
+    """
+    value = os.environ.get("REPORT_SPHINX_JOBS") or app.config.report_sphinx_jobs
+    jobs = int(value) if value and int(value) > 0 else (os.cpu_count() or 1)
+    if app.parallel <= 1 and jobs > 1:
+        app.parallel = jobs
+
+
 def _workers(app: Sphinx) -> int:
     value = os.environ.get("REPORT_EXECUTION_WORKERS") or app.config.report_execution_workers
     # Two kernels per core: a kernel spends part of its time starting and waiting on messages, and
@@ -164,6 +180,16 @@ def _write_record(path: Path, record: dict) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
+
+
+def _validate(root: Path, record: dict, watched: str) -> None:
+    """Load the data with the report's loader unless these very files were validated before.
+
+    Raises the loader's ``ReportDataError`` (every problem, with file, line and column).
+    """
+    if record.get("validated") != watched:
+        source_quotes(root)
+        record["validated"] = watched
 
 
 def _cached_pks(cache) -> set[int]:
@@ -195,12 +221,8 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     record = _read_record(record_path)
     watched = fingerprint(root)
 
-    # 1. the data, validated once whenever they (or the code that checks them) changed
-    if record.get("validated") != watched:
-        source_quotes(root)  # the loader: raises ReportDataError listing every problem
-        record["validated"] = watched
-
-    # 2. stale cached outputs removed; what has no cached outputs executed, in parallel
+    # 1. stale cached outputs removed; what has no cached outputs executed, in parallel, while
+    # 2. the data are validated, once whenever they (or the code that checks them) changed
     cache = get_cache(str(cache_path))
     memo: dict[str, bytes] = {}
     paths = {d: Path(env.doc2path(d)) for d in sorted(env.found_docs)}
@@ -223,10 +245,17 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
             to_run.append(doc)
         else:  # code unchanged (a prose edit, say): remember this version of the file and its cache record
             entry.update(notebook=nb_digest, cache_pk=match.pk)
-    if to_run and not config.execution_in_temp:  # (in a temporary folder, myst-nb executes them itself)
+    if not (to_run and not config.execution_in_temp):  # (in a temporary folder, myst-nb executes them itself)
+        _validate(root, record, watched)
+    else:
         workers = _workers(app)
         logger.info(f"[report] executing {len(to_run)} notebook(s), {min(workers, len(to_run))} at a time")
-        results = execute_notebooks([notebooks[d] for d in to_run], root, workers, config.execution_timeout, config.execution_allow_errors)
+        with ThreadPoolExecutor(1) as pool:  # the kernels run in other processes; this process validates meanwhile
+            pending = pool.submit(execute_notebooks, [notebooks[d] for d in to_run], root, workers, config.execution_timeout, config.execution_allow_errors)
+            try:
+                _validate(root, record, watched)
+            finally:
+                results = pending.result()  # a failed validation is raised once the kernels are done
         unchanged = fingerprint(root) == watched  # an edit during execution: record nothing, re-execute next time
         for doc, result in zip(to_run, results):
             if result.error is not None:
@@ -489,6 +518,8 @@ def setup(app: Sphinx) -> dict:
     """Register the report's role, config value and event handlers."""
     app.add_config_value("report_source_doc", "chapters/source", "env", types=[str])
     app.add_config_value("report_execution_workers", 0, "", types=[int])  # 0: two per core
+    app.add_config_value("report_sphinx_jobs", 0, "", types=[int])  # 0: one per core
+    app.connect("env-updated", _parallel_write)
     app.add_role("quote", _quote_role)
     app.connect("doctree-read", _register_source_anchors)
     app.connect("doctree-read", _record_uses, priority=900)

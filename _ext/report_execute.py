@@ -128,28 +128,31 @@ async def _silent(client: NotebookClient, code: str, expression: str | None = No
 
 
 async def _execute(path: Path, root: Path, timeout: int | None, allow_errors: bool, gate: asyncio.Semaphore) -> Execution:
-    async with gate:
-        nb = nbformat.read(path, as_version=4)
-        result = Execution(path, nb)
-        timeout, allow_errors = _settings(nb, timeout, allow_errors)
-        client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False, resources={"metadata": {"path": str(path.parent)}})
+    client: NotebookClient | None = None
+    try:
+        async with gate:  # the kernel's shutdown (below) does not hold a place: the next notebook starts meanwhile
+            nb = nbformat.read(path, as_version=4)
+            result = Execution(path, nb)
+            timeout, allow_errors = _settings(nb, timeout, allow_errors)
+            client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False, resources={"metadata": {"path": str(path.parent)}})
 
-        async def probe(**_) -> None:
-            await _silent(client, PROBE.replace("{root!r}", repr(str(root))))
+            async def probe(**_) -> None:
+                await _silent(client, PROBE.replace("{root!r}", repr(str(root))))
 
-        client.on_notebook_start = probe
-        start = time.perf_counter()
-        try:
-            await client.async_execute(cleanup_kc=False)
-            result.seconds = time.perf_counter() - start
-            result.reads = json.loads(ast.literal_eval(await _silent(client, "", "__report_deps__()")))
-        except (CellExecutionError, CellTimeoutError) as err:
-            result.error, result.traceback = err, traceback.format_exc()
-        except Exception as err:  # a kernel that died, a probe that failed: myst-nb will execute and report
-            result.error, result.traceback = err, traceback.format_exc()
-        finally:
-            await client._async_cleanup_kernel()
+            client.on_notebook_start = probe
+            start = time.perf_counter()
+            try:
+                await client.async_execute(cleanup_kc=False)
+                result.seconds = time.perf_counter() - start
+                result.reads = json.loads(ast.literal_eval(await _silent(client, "", "__report_deps__()")))
+            except (CellExecutionError, CellTimeoutError) as err:
+                result.error, result.traceback = err, traceback.format_exc()
+            except Exception as err:  # a kernel that died, a probe that failed: myst-nb will execute and report
+                result.error, result.traceback = err, traceback.format_exc()
         return result
+    finally:
+        if client is not None:
+            await client._async_cleanup_kernel()
 
 
 async def _execute_all(paths: list[Path], root: Path, workers: int, timeout: int | None, allow_errors: bool) -> list[Execution]:

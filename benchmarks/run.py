@@ -6,7 +6,7 @@ One run measures, each as the median of ``--repeat`` runs (default 3):
   the same installed versions: a cold build (after ``jupyter-book clean --all``), a
   no-op rebuild, a rebuild after a prose-only edit, and (this book) a rebuild after a
   one-cell edit of one table and a cold build with the chapters executed one at a time
-  (``REPORT_EXECUTION_WORKERS=1``); in seconds and as cost per executed notebook, with
+  and the pages written one at a time (``REPORT_EXECUTION_WORKERS=1 REPORT_SPHINX_JOBS=1``); in seconds and as cost per executed notebook, with
   the ratios (parallel / sequential cold build, one-table edit / cold build, no-op / the
   reference's no-op);
 * each chapter's execution time in a fresh kernel, and the import time of ``analysis``;
@@ -92,14 +92,15 @@ def measure_builds(book: Path, prose_edit, data_edit=None, repeat: int = 3, sequ
     """Median timings of cold, no-op, prose-edit and (optionally) data-edit builds of one book.
 
     With ``sequential``, also a cold build with the chapters executed one after another
-    (``REPORT_EXECUTION_WORKERS=1``; the default executes ``os.cpu_count()`` at a time).
+    and the pages written one at a time (``REPORT_EXECUTION_WORKERS=1 REPORT_SPHINX_JOBS=1``; by default
+    the build executes two chapters per core at a time and writes pages in one process per core).
     """
     runs: dict[str, list[float]] = {"cold": [], "cold_sequential": [], "noop": [], "prose": [], "data": []}
     execs: dict[str, list[int]] = {k: [] for k in runs}
     for _ in range(repeat):
         if sequential:
             jb(book, "clean", "--all", ".")
-            t, p = jb(book, "build", ".", env={"REPORT_EXECUTION_WORKERS": "1"})
+            t, p = jb(book, "build", ".", env={"REPORT_EXECUTION_WORKERS": "1", "REPORT_SPHINX_JOBS": "1"})
             runs["cold_sequential"].append(t)
             execs["cold_sequential"].append(executed(p))
         jb(book, "clean", "--all", ".")
