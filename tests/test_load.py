@@ -20,7 +20,7 @@ TABLE_ROWS = {
     "claim_context": 23,
     "directive_evidence": 12,
     "peers": 53,
-    "sources": 38,
+    "sources": 39,
     "inferences": 24,
     "codebook": 90,
     "recoding_log": 24,
