@@ -87,16 +87,50 @@ def fingerprint(root: Path) -> str:
 def files_digest(root: Path, files: list[str], memo: dict[str, bytes] | None = None) -> str:
     """SHA-256 over the given files of the book (paths relative to ``root``; a missing file counts too).
 
-    ``memo`` keeps each file's own digest across calls of one build.
+    An entry ``@rows:<table file>`` stands for the number of rows of that table, and
+    ``@references:<table file>`` for its foreign-key columns (what :meth:`analysis.Dataset.rows`
+    and :meth:`analysis.Dataset.references` use), so a chapter that only counts rows follows the
+    count, not every cell. ``memo`` keeps each entry's own digest across calls of one build.
     """
     memo = {} if memo is None else memo
     digest = hashlib.sha256()
     for rel in sorted(set(files)):
         if rel not in memo:
-            path = root / rel
-            memo[rel] = hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing"
+            memo[rel] = _aspect_digest(root, rel) if rel.startswith("@") else _file_digest(root / rel)
         digest.update(rel.encode() + b"\0" + memo[rel])
     return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing"
+
+
+def _aspect_digest(root: Path, entry: str) -> bytes:
+    """The digest of one aspect of a table (``@rows:data/x.csv``, ``@references:data/x.csv``), read from the file as text."""
+    import csv
+    import io
+
+    aspect, _, rel = entry[1:].partition(":")
+    path = root / rel
+    if not path.is_file():
+        return b"missing"
+    try:
+        records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        return _file_digest(path)  # an unreadable table: the loader reports it; follow its every byte
+    if aspect == "rows":
+        return hashlib.sha256(str(len(records) - 1).encode()).digest()
+    if aspect == "references":
+        try:
+            res = next(r for r in _package(root)["resources"] if f"data/{r['path']}" == rel)
+            header = records[0]
+            schema = res.get("schema", {})
+            keys = [*schema.get("foreignKeys", []), *schema.get("extendedForeignKeys", [])]
+            columns = [header.index(fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]) for fk in keys]
+        except Exception:  # an unreadable dictionary, or a key not in the header: follow every byte
+            return _file_digest(path)
+        return hashlib.sha256(json.dumps([[r[c] if c < len(r) else None for c in columns] for r in records[1:]]).encode()).digest()
+    return _file_digest(path)
 
 
 def dependencies(root: Path, reads: dict) -> list[str]:
@@ -123,8 +157,11 @@ def dependencies(root: Path, reads: dict) -> list[str]:
         except Exception:  # an unreadable dictionary: depend on every data file
             paths = {}
         for part in parts:
+            aspect, _, table = part.rpartition(":")
             if part in paths:
                 files.add(paths[part])
+            elif aspect in ("rows", "references") and table in paths:
+                files.add(f"@{aspect}:{paths[table]}")
             else:
                 files.update(p.relative_to(root).as_posix() for p in sorted((root / "data").rglob("*")) if p.is_file())
     return sorted(files)

@@ -174,7 +174,7 @@ def changes_per_variable(ds: Any) -> pd.DataFrame:
     removed = log[log["column"] == "(row)"].groupby("table").row_id.nunique()
     variable = [f"{t}: rows removed" if c == "(row)" else f"{t}.{c}" for t, c in zip(log["table"], log["column"])]
     counts = log.assign(variable=variable).groupby(["variable", "table"]).row_id.nunique().rename("rows changed").reset_index()
-    counts["rows coded"] = [len(ds.tables[t]) + int(removed.get(t, 0)) for t in counts.table]
+    counts["rows coded"] = [ds.rows(t) + int(removed.get(t, 0)) for t in counts.table]
     counts = counts.drop(columns="table")
     return counts.sort_values(["rows changed", "variable"], ascending=[False, True]).reset_index(drop=True)
 

@@ -27,7 +27,7 @@ from . import validate as v
 from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
-from .schema import check_package, field_names, fields, primary_key, resource
+from .schema import check_package, field_names, fields, foreign_keys, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition", "parts_read"]
 
@@ -58,7 +58,10 @@ _PARTS_READ: set[str] = set()
 def parts_read() -> frozenset[str]:
     """The tables (by resource name) that this process has read from a loaded :class:`Dataset`.
 
-    ``"bibliography"`` stands for ``references.bib``. The book's build records this for
+    ``"bibliography"`` stands for ``references.bib``; ``"rows:<table>"`` and
+    ``"references:<table>"`` for a table of which only the row count, or only the
+    foreign-key columns, were used (:meth:`Dataset.rows`, :meth:`Dataset.references`).
+    The book's build records this for
     each chapter, so that a change to one table re-executes only the chapters that read it
     (see ``_ext/report_build.py``).
     """
@@ -147,6 +150,25 @@ class Dataset:
         if name in tables:
             return tables[name]
         raise AttributeError(f"the dataset has no table {name!r} (tables: {', '.join(tables) or 'none'})")
+
+    def rows(self, table: str) -> int:
+        """The number of rows of ``table``.
+
+        Noted as ``rows:<table>``, not as a read of the table: a chapter that only counts
+        rows is not executed again when a cell changes (see :func:`parts_read`).
+        """
+        _PARTS_READ.add(f"rows:{table}")
+        return len(dict.__getitem__(self.tables, table))
+
+    def references(self, table: str) -> int:
+        """How many references to other tables ``table`` holds: one per filled foreign-key cell, one per item of a list.
+
+        Noted as ``references:<table>`` (it depends on the foreign-key columns only).
+        """
+        _PARTS_READ.add(f"references:{table}")
+        frame = dict.__getitem__(self.tables, table)
+        fks = foreign_keys(resource(self.package, table))
+        return int(sum(sum(len(v) if isinstance(v, tuple | list) else int(pd.notna(v)) for v in frame[fk["field"]]) for fk in fks))
 
     def row(self, table: str, key: str) -> pd.Series:
         """Return the row of ``table`` whose primary key is ``key``.

@@ -75,6 +75,30 @@ def test_dependencies_map_tables_to_their_files(tmp_path):
     assert "data/claims.csv" in rb.dependencies(tmp_path, {"files": [], "parts": ["unknown"], "loader": True})
 
 
+def test_a_chapter_that_counts_rows_follows_the_count_not_the_cells(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/datapackage.yaml").write_text(
+        "resources:\n  - name: links\n    path: links.csv\n    schema:\n      foreignKeys:\n        - {fields: target, reference: {resource: t, fields: id}}\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "data/links.csv"
+    files = rb.dependencies(tmp_path, {"files": [], "parts": ["rows:links", "references:links"], "loader": False})
+    assert files == ["@references:data/links.csv", "@rows:data/links.csv"]
+
+    def digests(text: str) -> tuple[str, str]:
+        table.write_text(text, encoding="utf-8")
+        return rb.files_digest(tmp_path, ["@rows:data/links.csv"]), rb.files_digest(tmp_path, ["@references:data/links.csv"])
+
+    rows, refs = digests('id,target,note\nL1,a,"one\nline"\nL2,b,two\n')
+    assert digests('id,target,note\nL1,a,"one\nline, edited"\nL2,b,two\n') == (rows, refs)  # a cell outside the keys
+    rows2, refs2 = digests('id,target,note\nL1,c,"one\nline"\nL2,b,two\n')  # a key changed
+    assert rows2 == rows and refs2 != refs
+    rows3, refs3 = digests('id,target,note\nL1,c,"one\nline"\nL2,b,two\nL3,b,three\n')  # a row added
+    assert rows3 != rows and refs3 != refs2
+    table.unlink()
+    assert rb._aspect_digest(tmp_path, "@rows:data/links.csv") == b"missing"
+
+
 def test_accessibility_repairs_apply_to_the_page_body():
     context = {"body": '<summary aria-label="Toggle hidden content">x</summary><div role="doc-biblioentry">'}
     rb._repair_accessibility(None, "p", "page.html", context, None)

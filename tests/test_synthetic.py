@@ -134,6 +134,15 @@ def _(ds):
     _ = ds.claims  # reading a table of a Dataset notes it for the build's dependency record
     _ = ds.bibliography.get("news")
     assert {"claims", "bibliography"} <= load.parts_read()
+    # counting rows or references notes that aspect alone, so a cell edit does not re-execute a chapter that only counts
+    kept = set(load._PARTS_READ)
+    load._PARTS_READ.clear()
+    try:
+        rows, refs = ds.rows("claims"), ds.references("claims")
+        assert load.parts_read() == {"rows:claims", "references:claims"}
+    finally:
+        load._PARTS_READ.update(kept)
+    assert rows == len(ds.claims) and refs == int(ds.claims.entity_id.notna().sum())
 
 
 @case("load.read_csv_strings")
