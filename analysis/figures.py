@@ -333,6 +333,22 @@ def dot_chart(
 
 
 # --- event strip -----------------------------------------------------------------------------
+def _stacked(xs: list[float], gap: float, step: float = 0.2) -> list[float]:
+    """Vertical offsets that keep markers closer than ``gap`` apart from printing over each other.
+
+    ``xs`` is sorted; each run of markers less than ``gap`` apart is spread evenly about the lane.
+    """
+    offsets: list[float] = []
+    run: list[float] = []
+    for x in [*xs, None]:
+        if run and (x is None or x - run[-1] >= gap):
+            offsets += [(k - (len(run) - 1) / 2) * step for k in range(len(run))]
+            run = []
+        if x is not None:
+            run.append(x)
+    return offsets
+
+
 def event_strip(
     events: pd.DataFrame,
     *,
@@ -389,9 +405,10 @@ def event_strip(
             sub = ev[(ev["lane"].astype(str) == lane) & ~ev["highlight"]]
             ax.axhline(i, color=NEUTRALS["light grey"], linewidth=0.8, zorder=0)
             if len(sub):
+                xs = sorted(_day(d) for d in sub["date"])
                 ax.plot(
-                    [_day(d) for d in sub["date"]],
-                    [i] * len(sub),
+                    xs,
+                    [i + dy for dy in _stacked(xs, (x1 - x0) * 0.02)],
                     marker=MARKERS[i],
                     color=LANE_COLOURS[i % len(LANE_COLOURS)],
                     markersize=7,

@@ -191,6 +191,16 @@ def test_event_strip_lanes_markers_and_highlight():
     assert [t.get_text() for t in figures.event_strip(no_label).axes[0].texts] == ["18 Sep 2018"]
 
 
+def test_event_strip_spreads_markers_that_would_print_over_each_other():
+    close = _synthetic_strip()
+    close.loc[len(close)] = [pd.Timestamp("2018-01-23"), "Beijing", False, None]  # three days after another Beijing event
+    fig = figures.event_strip(close)
+    beijing = next(ln for ln in fig.axes[0].lines if ln.get_linestyle() == "None" and 0 in ln.get_ydata())
+    ys = list(beijing.get_ydata())
+    assert len(ys) == 3 and ys.count(0) == 1 and len(set(ys)) == 3  # the two close ones spread about the lane, the third on it
+    assert check_figure(fig) == []
+
+
 @pytest.mark.parametrize(
     "change",
     [
