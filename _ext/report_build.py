@@ -182,19 +182,34 @@ def _package(root: Path) -> dict:
     return _PACKAGES[key]
 
 
-def _parallel_write(app: Sphinx, env) -> None:
-    """Let Sphinx write pages in parallel, as ``sphinx-build -j`` does (``jupyter-book build`` has no such option).
+#: sphinx-multitoc-numbering (loaded by sphinx-external-toc) replaces one method of Sphinx's toctree
+#: collector, which runs in the main process after every page is read, and keeps no state per page;
+#: it does not say so, and Sphinx then reads one page at a time. For the version read here, the
+#: build says so on its behalf; any other version is reported (``-W`` fails) and read serially.
+MULTITOC_CHECKED = "0.1.3"
 
-    Set once the pages are read: reading stays serial, since ``sphinx_multitoc_numbering``
-    (loaded by ``sphinx_external_toc``) does not declare itself safe for parallel reading.
-    ``report_sphinx_jobs`` (or ``REPORT_SPHINX_JOBS``) sets the number of processes; 0 means
-    one per core, 1 writes one page after another. Sphinx itself checks that every extension
-    allows parallel writing and writes serially otherwise.
+
+def _parallel_jobs(app: Sphinx, config) -> None:
+    """Let Sphinx read and write pages in parallel, as ``sphinx-build -j`` does (``jupyter-book build`` has no such option).
+
+    ``report_sphinx_jobs`` (or ``REPORT_SPHINX_JOBS``) sets the number of processes; 0 means one
+    per core, 1 reads and writes one page after another. Sphinx itself checks that every extension
+    allows it and works serially otherwise.
     """
-    value = os.environ.get("REPORT_SPHINX_JOBS") or app.config.report_sphinx_jobs
+    value = os.environ.get("REPORT_SPHINX_JOBS") or config.report_sphinx_jobs
     jobs = int(value) if value and int(value) > 0 else (os.cpu_count() or 1)
     if app.parallel <= 1 and jobs > 1:
         app.parallel = jobs
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc is not None and multitoc.parallel_read_safe is None:
+        version = getattr(multitoc.module, "__version__", "unknown")
+        if version == MULTITOC_CHECKED:
+            multitoc.parallel_read_safe = True
+        elif app.parallel > 1:
+            logger.warning(
+                f"[report] sphinx_multitoc_numbering {version} is not the version checked for parallel reading "
+                f"({MULTITOC_CHECKED}): check it and update MULTITOC_CHECKED in _ext/report_build.py"
+            )
 
 
 def _workers(app: Sphinx) -> int:
@@ -556,7 +571,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("report_source_doc", "chapters/source", "env", types=[str])
     app.add_config_value("report_execution_workers", 0, "", types=[int])  # 0: two per core
     app.add_config_value("report_sphinx_jobs", 0, "", types=[int])  # 0: one per core
-    app.connect("env-updated", _parallel_write)
+    app.connect("config-inited", _parallel_jobs)
     app.add_role("quote", _quote_role)
     app.connect("doctree-read", _register_source_anchors)
     app.connect("doctree-read", _record_uses, priority=900)

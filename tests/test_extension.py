@@ -99,6 +99,28 @@ def test_a_chapter_that_counts_rows_follows_the_count_not_the_cells(tmp_path):
     assert rb._aspect_digest(tmp_path, "@rows:data/links.csv") == b"missing"
 
 
+def test_parallel_jobs_vouch_only_for_the_checked_multitoc_version(monkeypatch):
+    import types
+
+    warned = []
+    monkeypatch.setattr(rb.logger, "warning", lambda msg, *a, **k: warned.append(msg))
+    monkeypatch.delenv("REPORT_SPHINX_JOBS", raising=False)
+
+    def app(version: str, jobs: int = 0):
+        ext = types.SimpleNamespace(parallel_read_safe=None, module=types.SimpleNamespace(__version__=version))
+        return types.SimpleNamespace(parallel=0, extensions={"sphinx_multitoc_numbering": ext}, config=types.SimpleNamespace(report_sphinx_jobs=jobs))
+
+    checked = app(rb.MULTITOC_CHECKED, jobs=2)
+    rb._parallel_jobs(checked, checked.config)
+    assert checked.parallel == 2 and checked.extensions["sphinx_multitoc_numbering"].parallel_read_safe is True and warned == []
+    other = app("9.9.9", jobs=2)
+    rb._parallel_jobs(other, other.config)
+    assert other.extensions["sphinx_multitoc_numbering"].parallel_read_safe is None and "9.9.9" in warned[0]
+    one = app("9.9.9", jobs=1)
+    rb._parallel_jobs(one, one.config)
+    assert one.parallel == 0 and len(warned) == 1  # one process: nothing to vouch for
+
+
 def test_accessibility_repairs_apply_to_the_page_body():
     context = {"body": '<summary aria-label="Toggle hidden content">x</summary><div role="doc-biblioentry">'}
     rb._repair_accessibility(None, "p", "page.html", context, None)
