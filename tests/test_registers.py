@@ -212,6 +212,9 @@ def test_changes_per_variable_counts_rows_not_log_lines():
             ]
         )
 
+        def rows(self, table):
+            return len(self.tables[table])
+
     counts = changes_per_variable(DS())
     assert counts.to_dict("records") == [
         {"variable": "things.kind", "rows changed": 2, "rows coded": 3},
@@ -223,6 +226,9 @@ def test_removed_rows_count_under_their_table():
     class DS:
         tables = {"things": pd.DataFrame({"thing_id": ["T1"]})}
         recoding_log = _log([("things", "T2", "(row)", "a,b", "", "r"), ("things", "T3", "(row)", "a,b", "", "r")])
+
+        def rows(self, table):
+            return len(self.tables[table])
 
     assert changes_per_variable(DS()).to_dict("records") == [{"variable": "things: rows removed", "rows changed": 2, "rows coded": 3}]
 

@@ -44,9 +44,11 @@ table.report-table, .pst-scrollable-table-container table { font-size: 7pt; line
 section#appendix-data-dictionary .pst-scrollable-table-container, section#appendix-data-dictionary table.report-table { display: none !important; }
 table.report-table td, table.report-table th { padding: 0.15rem 0.3rem !important; }
 .admonition { padding: 0.3rem 0.6rem !important; margin: 0.5rem 0 !important; }
-h1 { font-size: 17pt; } h2 { font-size: 13pt; margin-top: 0.8rem; } p { margin-bottom: 0.45rem; }
+/* the single page nests each chapter one level down: the book's title is h1, chapters h2, their sections h3 */
+h1 { font-size: 17pt; } h2 { font-size: 14pt; margin-top: 0.8rem; } h3 { font-size: 11.5pt; margin-top: 0.6rem; } h4 { font-size: 10pt; }
+p { margin-bottom: 0.45rem; }
 figure img { max-width: 100%; max-height: 115mm; width: auto; }
-article.bd-article section > h1 { break-after: avoid; margin-top: 1.2rem; padding-top: 0.6rem; border-top: 2px solid #555; }  /* chapters run on, each under a rule, to keep the PDF short */
+span[id^="document-"] + section > h2 { break-after: avoid; margin-top: 1.2rem; padding-top: 0.6rem; border-top: 2px solid #555; }  /* chapters run on, each under a rule, to keep the PDF short */
 h2, h3 { break-after: avoid; } table.report-table caption { break-after: avoid; } .pst-scrollable-table-container { display: block !important; }
 a { color: inherit; text-decoration: none; }
 """
