@@ -200,12 +200,12 @@ def pytest_configure(config) -> None:
 
 # (module, fixture or test name, rank, group): the first match wins. Rank 0 makes the shared build,
 # rank 1 is the longest group that does not need it (it runs on the other worker meanwhile), rank 2
-# the longest that do, rank 3 the other builds; a test that matches nothing runs with the rest of
-# its module, after them (rank 4).
+# the longest that do, rank 3 the next longest; then every other build, each a unit of its own
+# (rank 4), and last the tests that match nothing, with the rest of their module (rank 5).
 _GROUPS = [
     ("chapters", None, 0, "shared"),  # nbval: each notebook's cells in order, against the shared build
     ("test_build.py", "test_rebuilds_execute_only_the_chapters_whose_inputs_changed", 2, "rebuild"),
-    ("test_build.py", "test_parallel_execution_gives_the_outputs_of_a_sequential_run", 3, "parallel"),
+    ("test_build.py", "test_parallel_execution_gives_the_outputs_of_a_sequential_run", 4, "parallel"),
     ("test_build.py", "built_book", 0, "shared"),
     ("test_pdf.py", None, 0, "shared"),
     ("test_length.py", "built_book", 0, "shared"),
@@ -213,18 +213,21 @@ _GROUPS = [
     ("test_site.py", None, 2, "browser"),
     ("test_reuse.py", "site", 3, "reuse"),
     ("test_safety.py", "small_book", 3, "small"),
-    ("test_jupyter.py", None, 3, "jupyter"),
+    ("test_jupyter.py", None, 4, "jupyter"),
 ]
 
 
 def _unit(item) -> tuple[int, str]:
     module = item.path.name if item.path.suffix == ".py" else item.path.parent.name
+    own_copy = "tmp_path" in item.fixturenames  # a test that builds a copy of its own is not a check of the shared build
     for name, key, rank, group in _GROUPS:
-        if module == name and (key is None or key in item.fixturenames or key == getattr(item, "originalname", None)):
+        if module == name and (
+            key is None or key == getattr(item, "originalname", None) or (key in item.fixturenames and not (group == "shared" and own_copy))
+        ):
             return rank, group
     if item.get_closest_marker("build") or item.get_closest_marker("jupyter"):
-        return 3, item.nodeid  # a build of its own: a unit of its own
-    return 4, module
+        return 4, item.nodeid  # a build of its own: a unit of its own
+    return 5, module
 
 
 @pytest.hookimpl(tryfirst=True)
