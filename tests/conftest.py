@@ -219,11 +219,10 @@ _GROUPS = [
 
 def _unit(item) -> tuple[int, str]:
     module = item.path.name if item.path.suffix == ".py" else item.path.parent.name
-    own_copy = "tmp_path" in item.fixturenames  # a test that builds a copy of its own is not a check of the shared build
+    fixtures = getattr(item, "fixturenames", ())  # an nbval cell has none
+    own_copy = "tmp_path" in fixtures  # a test that builds a copy of its own is not a check of the shared build
     for name, key, rank, group in _GROUPS:
-        if module == name and (
-            key is None or key == getattr(item, "originalname", None) or (key in item.fixturenames and not (group == "shared" and own_copy))
-        ):
+        if module == name and (key is None or key == getattr(item, "originalname", None) or (key in fixtures and not (group == "shared" and own_copy))):
             return rank, group
     if item.get_closest_marker("build") or item.get_closest_marker("jupyter"):
         return 4, item.nodeid  # a build of its own: a unit of its own
