@@ -43,3 +43,11 @@ def edit_notebook(path: Path, cell_type: str, edit) -> None:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     cell["source"] = edit(source)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def reuse_execution(book: Path, built: dict) -> None:
+    """Give a copy of the book the shared build's execution cache (when that build made one), so a
+    build of it executes only the chapters whose code or inputs differ from the shared build's."""
+    cache = built["root"] / "_build" / ".jupyter_cache"
+    if cache.is_dir():
+        shutil.copytree(cache, book / "_build" / ".jupyter_cache")

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import yaml
 
-from bookutil import ROOT, build, copy_book, edit_notebook, executed, warnings
+from bookutil import ROOT, build, copy_book, edit_notebook, executed, reuse_execution, warnings
 
 pytestmark = pytest.mark.build
 
@@ -25,8 +25,9 @@ def test_strict_full_build_has_no_warning(built_book):
     assert executed(proc) == len(chapters)
 
 
-def test_a_chapter_that_raises_fails_the_build(tmp_path):
+def test_a_chapter_that_raises_fails_the_build(tmp_path, built_book):
     book = copy_book(tmp_path / "book")
+    reuse_execution(book, built_book)  # the front page comes from the cache; the edited chapter is executed
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
     edit_notebook(book / "chapters/glossary.ipynb", "code", lambda s: s + "\nraise RuntimeError('deliberately broken chapter')\n")
     proc = build(book, "--all")
@@ -227,8 +228,9 @@ def test_icon_bundle_is_reduced_to_the_icons_used(built_book):
         assert icon in script
 
 
-def test_quotes_not_in_the_data_are_errors_at_their_place_and_all_listed(tmp_path):
+def test_quotes_not_in_the_data_are_errors_at_their_place_and_all_listed(tmp_path, built_book):
     book = copy_book(tmp_path / "book")
+    reuse_execution(book, built_book)  # a prose edit: nothing needs executing
     (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
     edit_notebook(book / "chapters/glossary.ipynb", "markdown", lambda s: s + "\n\nA quotation: {quote}`ZZ99`.\n\nAnother: {quote}`TD06:70 countries`.\n")
     proc = build(book, "--all", "-W", "--keep-going")

@@ -58,8 +58,7 @@ def pages(root: Path) -> list[str]:
     return [p for p in found if p != "index.html"]  # the root index is a redirect, visited separately
 
 
-def visit(browser, url: str, dark: bool = False):
-    """Open a page, recording console errors, failed requests and every request's host."""
+def _open(browser, url: str, dark: bool, wait_until: str):
     context = browser.new_context(color_scheme="dark" if dark else "light")
     mode = "dark" if dark else "light"
     context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
@@ -70,15 +69,54 @@ def visit(browser, url: str, dark: bool = False):
     page.on("requestfailed", lambda r: record["failed"].append(f"{r.url} ({r.failure})"))
     page.on("request", lambda r: record["requests"].append(r.url))
     page.on("response", lambda r: record["bad_status"].append(f"{r.url} {r.status}") if r.status >= 400 else None)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until=wait_until)
     return context, page, record
 
 
-def test_pages_load_offline_without_errors(site, browser):
+def visit(browser, url: str, dark: bool = False):
+    """Open a page, recording console errors, failed requests and every request's host."""
+    return _open(browser, url, dark, "networkidle")
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_VIOLATIONS = "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0].target})"
+
+
+AT_A_TIME = 4  # pages open at once in the audit
+
+
+@pytest.fixture(scope="session")
+def audit(site, browser):
+    """Every page opened once in light and once in dark mode, as ``visit`` opens a page: for each
+    light visit, the record of its loading (console, requests), and for each visit, axe-core's
+    violations. The root index (a redirect to the front page) is opened in light mode only, for
+    its record. A few pages are open at a time, each in its own browser context, so that one loads
+    or runs axe while another waits for its network to go idle. Returns {(path, mode): result}.
+    """
+    jobs = [("index.html", "light")] + [(path, mode) for path in pages(site["root"]) for mode in ("light", "dark")]
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    results = {}
+    for start in range(0, len(jobs), AT_A_TIME):
+        opened = {job: _open(browser, urljoin(site["url"], job[0]), job[1] == "dark", "commit") for job in jobs[start : start + AT_A_TIME]}
+        for (path, mode), (_, page, record) in opened.items():
+            page.wait_for_load_state("networkidle")  # what visit() waits for
+            # the record as visit() returns it, before axe is added to the page
+            results[(path, mode)] = {"record": {k: list(v) for k, v in record.items()}, "axe": None}
+            if path != "index.html" and AXE.exists():  # axe starts in each page before any result is awaited
+                page.add_script_tag(path=str(AXE))
+                page.evaluate(f"(o) => {{ window.reportAxe = axe.run(document, o).then(r => r.violations.map({AXE_VIOLATIONS})); }}", options)
+        for (path, mode), (context, page, _) in opened.items():
+            if path != "index.html" and AXE.exists():
+                results[(path, mode)]["axe"] = page.evaluate("() => window.reportAxe")
+            context.close()
+    return results
+
+
+def test_pages_load_offline_without_errors(site, audit):
     host = urlparse(site["url"]).netloc
     problems = []
     for path in ["index.html", *pages(site["root"])]:
-        context, page, rec = visit(browser, urljoin(site["url"], path))
+        rec = audit[(path, "light")]["record"]
         outside = [u for u in rec["requests"] if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host]
         for kind, items in (
             ("console error", rec["errors"]),
@@ -87,7 +125,6 @@ def test_pages_load_offline_without_errors(site, browser):
             ("request to another host", outside),
         ):
             problems += [f"{path}: {kind}: {i}" for i in items]
-        context.close()
     assert problems == []
 
 
@@ -98,32 +135,16 @@ def test_root_redirects_to_the_front_page(site, browser):
     context.close()
 
 
-def _axe(page, rules: list[str] | None = None) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    options = (
-        {"runOnly": {"type": "rule", "values": rules}}
-        if rules
-        else {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
-    )
-    return page.evaluate(
-        "async (o) => (await axe.run(document, o)).violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, target: v.nodes[0].target}))",
-        options,
-    )
-
-
-def test_accessibility_no_serious_or_critical_violation(site, browser):
+def test_accessibility_no_serious_or_critical_violation(site, audit):
     assert AXE.exists(), "axe-core is missing: run bash tools/setup.sh --test"
     serious, report = [], {}
     for path in pages(site["root"]):
-        for dark in (False, True):
-            context, page, _ = visit(browser, urljoin(site["url"], path), dark=dark)
-            violations = _axe(page)
-            mode = "dark" if dark else "light"
+        for mode in ("light", "dark"):
+            violations = audit[(path, mode)]["axe"]
             report[f"{path} ({mode})"] = violations
             serious += [
                 f"{path} ({mode}): {v['id']} [{v['impact']}] {v['help']} at {v['target']}" for v in violations if v["impact"] in ("serious", "critical")
             ]
-            context.close()
     (site["root"].parent / "accessibility-report.json").write_text(json.dumps(report, indent=1))  # beside the test build
     assert serious == []
 
