@@ -33,7 +33,9 @@ which also use two template filters defined here:
 
 Each filter stops the build (a template error) when the theme's markup is not the one it
 expects. Finally, after the build, the solid icon font is cut to the glyphs the site uses
-(``fontawesome_subset.subset_font``).
+(``fontawesome_subset.subset_font``) and the largest stylesheets lose the rules that can
+match nothing on the site (``css_purge.purge_site``); both stop the build when what they
+read is not what they expect.
 """
 
 from __future__ import annotations
@@ -129,17 +131,22 @@ def _filters(app: Sphinx) -> None:
         templates.environment.filters["report_without_script_preloads"] = without_script_preloads
 
 
-def _subset_icon_font(app: Sphinx, exception: Exception | None) -> None:
+def _lighten_assets(app: Sphinx, exception: Exception | None) -> None:
+    """After the build: the solid icon font cut to the glyphs used, then the stylesheets purged of unused rules."""
     if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
+        from css_purge import purge_site
+
         from fontawesome_subset import subset_font
 
-        sizes = subset_font(Path(app.outdir))
+        sizes = subset_font(Path(app.outdir))  # first: it reads the theme's stylesheet as the theme wrote it
         if sizes:
             logger.info(f"[report] solid icon font cut from {sizes[0]:,} to {sizes[1]:,} bytes ({sizes[2]} glyphs)")
+        for name, old, new in purge_site(Path(app.outdir)):
+            logger.info(f"[report] {name}: unused rules removed, {old:,} -> {new:,} bytes")
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _filters)
     app.connect("html-page-context", _defer_scripts, priority=900)  # after the extensions that add scripts to the page
-    app.connect("build-finished", _subset_icon_font, priority=600)  # after report_build has replaced the icon script
+    app.connect("build-finished", _lighten_assets, priority=600)  # after report_build has replaced the icon script
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
