@@ -32,7 +32,8 @@ which also use two template filters defined here:
   deferred scripts, which took the network from the stylesheets before the first paint.
 
 Each filter stops the build (a template error) when the theme's markup is not the one it
-expects. Finally, after the build, the solid icon font is cut to the glyphs the site uses
+expects. Figures get their intrinsic ``width`` and ``height`` (:func:`sized_images`), so that
+the text does not jump when they arrive. Finally, after the build, the solid icon font is cut to the glyphs the site uses
 (``fontawesome_subset.subset_font``) and the largest stylesheets lose the rules that can
 match nothing on the site (``css_purge.purge_site``); both stop the build when what they
 read is not what they expect.
@@ -93,6 +94,52 @@ def _defer_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
         )
 
 
+# --- figures sized before they load -----------------------------------------------------------
+_IMG = re.compile(r"<img\b(?P<attrs>[^>]*?)\s*/?>")
+_SRC = re.compile(r'\bsrc="(?:\.\./)*_images/(?P<name>[^"/]+)"')
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="(?P<w>[\d.]+)(?P<wu>pt|px|)"[^>]*?\bheight="(?P<h>[\d.]+)(?P<hu>pt|px|)"', re.S)
+_PX = {"pt": 4 / 3, "px": 1.0, "": 1.0}
+
+
+def intrinsic_size(path: Path) -> tuple[int, int] | None:
+    """Width and height in CSS pixels of an SVG (``width``/``height`` in pt or px) or PNG image; None if unknown."""
+    data = path.read_bytes()
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if path.suffix == ".svg":
+        m = _SVG_SIZE.search(data[:4000].decode("utf-8", "replace"))
+        if m:
+            return round(float(m["w"]) * _PX[m["wu"]]), round(float(m["h"]) * _PX[m["hu"]])
+    return None
+
+
+def sized_images(body: str, files: dict[str, Path]) -> str:
+    """The page body with ``width`` and ``height`` on each image of ``_images/`` that has neither.
+
+    The browser then reserves the figure's place before the image arrives (no layout shift);
+    ``report.css`` keeps such images scaled to the column (``height: auto``). ``files`` maps
+    an image's name in ``_images/`` to its source file.
+    """
+
+    def size(m: re.Match) -> str:
+        attrs = m["attrs"]
+        src = _SRC.search(attrs)
+        if not src or re.search(r"\b(width|height)=", attrs) or src["name"] not in files:
+            return m.group(0)
+        wh = intrinsic_size(files[src["name"]])
+        return f'<img{attrs} width="{wh[0]}" height="{wh[1]}" />' if wh else m.group(0)
+
+    return _IMG.sub(size, body)
+
+
+def _size_images(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body")
+    images = getattr(app.builder, "images", None)
+    if body and images and "_images/" in body:
+        files = {dest: Path(app.srcdir, src) for src, dest in images.items()}
+        context["body"] = sized_images(body, files)
+
+
 THEME_CSS_IMPORT = '@import "../basic.css";'
 _THEME_CSS_LINK = re.compile(r'<link href="([^"]*)styles/theme\.css\?digest=[0-9a-f]+" rel="stylesheet" />')
 _SCRIPT_PRELOAD = re.compile(r'\s*<link rel="preload" as="script" href="[^"]*" />')
@@ -148,5 +195,6 @@ def _lighten_assets(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _filters)
     app.connect("html-page-context", _defer_scripts, priority=900)  # after the extensions that add scripts to the page
+    app.connect("html-page-context", _size_images)
     app.connect("build-finished", _lighten_assets, priority=600)  # after report_build has replaced the icon script
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -191,3 +191,21 @@ def test_purge_site_purges_once_and_stops_when_a_stylesheet_is_missing(tmp_path)
     (tmp_path / "_static/sphinx-design.min.css").unlink()
     with pytest.raises(css_purge.CSSPurgeError, match="no stylesheet"):
         css_purge.purge_site(tmp_path)
+
+
+# --- figures sized before they load -------------------------------------------------------------
+def test_figures_get_their_intrinsic_size(tmp_path):
+    (tmp_path / "a.svg").write_text('<?xml version="1.0"?>\n<svg xmlns:xlink="x" width="504pt" height="210.96pt" viewBox="0 0 504 210.96">')
+    (tmp_path / "b.svg").write_text('<svg width="300" height="150">')
+    (tmp_path / "c.svg").write_text('<svg width="100%" height="20em">')
+    (tmp_path / "d.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (640).to_bytes(4, "big") + (480).to_bytes(4, "big") + b"\x08\x06\x00\x00\x00")
+    assert page_speed.intrinsic_size(tmp_path / "a.svg") == (672, 281)  # pt to CSS px
+    assert page_speed.intrinsic_size(tmp_path / "b.svg") == (300, 150)
+    assert page_speed.intrinsic_size(tmp_path / "c.svg") is None  # relative units: left to the browser
+    assert page_speed.intrinsic_size(tmp_path / "d.png") == (640, 480)
+    files = {n: tmp_path / n for n in ("a.svg", "c.svg", "d.png")}
+    body = '<img alt="A" src="../_images/a.svg" /><img src="../_images/c.svg"><img src="_images/d.png" width="10"><img src="../_static/logo.svg"><img src="../_images/x.svg">'
+    assert page_speed.sized_images(body, files) == (
+        '<img alt="A" src="../_images/a.svg" width="672" height="281" /><img src="../_images/c.svg"><img src="_images/d.png" width="10">'
+        '<img src="../_static/logo.svg"><img src="../_images/x.svg">'
+    )

@@ -306,3 +306,13 @@ def test_purged_stylesheets_style_the_pages_as_the_originals_do(site, browser, t
     finally:
         server.shutdown()
     assert differences == [], differences[:20]
+
+
+def test_figures_carry_their_size(site):
+    """Every image of _images/ on the pages has width and height, so its place is kept before it loads."""
+    unsized = []
+    for path in pages(site["root"]):
+        for tag in re.findall(r"<img\b[^>]*>", (site["root"] / path).read_text(encoding="utf-8")):
+            if "_images/" in tag and not (re.search(r'\bwidth="\d+"', tag) and re.search(r'\bheight="\d+"', tag)):
+                unsized.append(f"{path}: {tag[:120]}")
+    assert unsized == []
