@@ -24,6 +24,7 @@ being written half-understood.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -107,8 +108,13 @@ def purge(css: str, words: set[str], prefixes: tuple[str, ...]) -> str:
     return "".join(walk(rules))
 
 
-def purge_site(outdir: Path) -> list[tuple[str, int, int]]:
-    """Purge the site's largest stylesheets (:data:`PURGED`) in place; returns (file, old size, new size) each."""
+def purge_site(outdir: Path, cache: Path | None = None) -> list[tuple[str, int, int]]:
+    """Purge the site's largest stylesheets (:data:`PURGED`) in place; returns (file, old size, new size) each.
+
+    Sphinx copies the theme's stylesheets afresh on every build, so this runs on every build;
+    with ``cache`` (a folder), a stylesheet purged before for the same site vocabulary is
+    taken from there instead of being parsed again (a no-op rebuild stays fast).
+    """
     scripts = [p for p in (outdir / "_static").rglob("*.js") if p.name != "fontawesome.js"]
     texts = [p.read_text(encoding="utf-8") for p in [*sorted(outdir.rglob("*.html")), *sorted(scripts)]]
     words, prefixes = vocabulary(texts)
@@ -121,7 +127,15 @@ def purge_site(outdir: Path) -> list[tuple[str, int, int]]:
             css = path.read_text(encoding="utf-8")
             if MARKER in css:
                 continue
-            new = purge(css, words, prefixes) + MARKER
+            key = hashlib.sha256("\0".join([css, *sorted(words), *prefixes]).encode()).hexdigest()
+            cached = cache / f"{key}.css" if cache else None
+            if cached and cached.exists():
+                new = cached.read_text(encoding="utf-8")
+            else:
+                new = purge(css, words, prefixes) + MARKER
+                if cached:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_text(new, encoding="utf-8")
             path.write_text(new, encoding="utf-8")
             done.append((path.relative_to(outdir).as_posix(), len(css.encode()), len(new.encode())))
     return done

@@ -15,8 +15,10 @@ icons (the site's stylesheet hides the font glyphs of the ``<i>`` placeholders).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 MARKER = "/* report: Font Awesome subset */"
@@ -212,8 +214,11 @@ def font_codepoints(css_texts: list[str], pages: list[str]) -> set[int]:
     return used
 
 
-def subset_font(outdir: Path) -> tuple[int, int, int] | None:
+def subset_font(outdir: Path, cache: Path | None = None) -> tuple[int, int, int] | None:
     """Cut the solid icon font to the glyphs the site uses; returns (old woff2 size, new size, glyphs).
+
+    With ``cache`` (a folder), a subset made before from the same font for the same glyphs is
+    copied from there (Sphinx copies the theme's files afresh on every build).
 
     Raises
     ------
@@ -243,6 +248,13 @@ def subset_font(outdir: Path) -> tuple[int, int, int] | None:
     wanted = font_codepoints(css_texts, texts) & available
     if not wanted:
         raise IconSubsetError("no glyph of the solid icon font is used: the CSS format changed, or the site no longer needs the font")
+    target = source.with_name(SUBSET_FONT)
+    key = hashlib.sha256(source.read_bytes() + ",".join(map(str, sorted(wanted))).encode()).hexdigest()
+    cached = cache / f"{key}.woff" if cache else None
+    if cached and cached.exists():
+        shutil.copyfile(cached, target)
+        styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
+        return (source.with_suffix(".woff2").stat().st_size if source.with_suffix(".woff2").exists() else 0), target.stat().st_size, len(wanted)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]
@@ -251,8 +263,10 @@ def subset_font(outdir: Path) -> tuple[int, int, int] | None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(wanted))
     subsetter.subset(font)
-    target = source.with_name(SUBSET_FONT)
     font.flavor = "woff"
     font.save(target)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, cached)
     styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
     return (source.with_suffix(".woff2").stat().st_size if source.with_suffix(".woff2").exists() else 0), target.stat().st_size, len(wanted)

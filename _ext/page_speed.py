@@ -185,10 +185,11 @@ def _lighten_assets(app: Sphinx, exception: Exception | None) -> None:
 
         from fontawesome_subset import subset_font
 
-        sizes = subset_font(Path(app.outdir))  # first: it reads the theme's stylesheet as the theme wrote it
+        cache = Path(app.doctreedir) / "report-assets"  # cleared with the build's other caches
+        sizes = subset_font(Path(app.outdir), cache)  # first: it reads the theme's stylesheet as the theme wrote it
         if sizes:
             logger.info(f"[report] solid icon font cut from {sizes[0]:,} to {sizes[1]:,} bytes ({sizes[2]} glyphs)")
-        for name, old, new in purge_site(Path(app.outdir)):
+        for name, old, new in purge_site(Path(app.outdir), cache):
             logger.info(f"[report] {name}: unused rules removed, {old:,} -> {new:,} bytes")
 
 

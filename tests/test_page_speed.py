@@ -209,3 +209,23 @@ def test_figures_get_their_intrinsic_size(tmp_path):
         '<img alt="A" src="../_images/a.svg" width="672" height="281" /><img src="../_images/c.svg"><img src="_images/d.png" width="10">'
         '<img src="../_static/logo.svg"><img src="../_images/x.svg">'
     )
+
+
+def test_purge_site_reuses_a_stylesheet_purged_before_for_the_same_site(tmp_path, monkeypatch):
+    def site(folder):
+        (folder / "_static/styles").mkdir(parents=True)
+        (folder / "_static/styles/pydata-sphinx-theme.css").write_text(".used{a:1}.absent{b:2}")
+        (folder / "_static/sphinx-design.min.css").write_text(".sd-x{a:1}")
+        (folder / "_static/mystnb.abc.css").write_text(".cell{a:1}")
+        (folder / "page.html").write_text('<p class="used cell">')
+        return folder
+
+    cache = tmp_path / "cache"
+    first = css_purge.purge_site(site(tmp_path / "a"), cache)
+    monkeypatch.setattr(css_purge, "purge", lambda *a: pytest.fail("purged again"))
+    assert css_purge.purge_site(site(tmp_path / "b"), cache) == first  # Sphinx copied the originals again: taken from the cache
+    assert (tmp_path / "b/_static/styles/pydata-sphinx-theme.css").read_text() == ".used{a:1}" + css_purge.MARKER
+    (tmp_path / "b/page.html").write_text('<p class="used absent">')  # the site changed: purged again
+    (tmp_path / "b/_static/styles/pydata-sphinx-theme.css").write_text(".used{a:1}.absent{b:2}")
+    with pytest.raises(pytest.fail.Exception, match="purged again"):
+        css_purge.purge_site(tmp_path / "b", cache)
