@@ -32,11 +32,12 @@ which also use two template filters defined here:
   deferred scripts, which took the network from the stylesheets before the first paint.
 
 Each filter stops the build (a template error) when the theme's markup is not the one it
-expects. Figures get their intrinsic ``width`` and ``height`` (:func:`sized_images`), so that
-the text does not jump when they arrive. Finally, after the build, the solid icon font is cut to the glyphs the site uses
-(``fontawesome_subset.subset_font``) and the largest stylesheets lose the rules that can
-match nothing on the site (``css_purge.purge_site``); both stop the build when what they
-read is not what they expect.
+expects. Figures get their intrinsic ``width`` and ``height`` (:func:`sized_images`), so
+that the text does not jump when they arrive. Finally, after the build, the solid icon font
+is cut to the glyphs the site uses (``fontawesome_subset.subset_font``) and the largest
+stylesheets lose the rules that can match nothing on the site (``css_purge.purge_site``);
+both stop the build when what they read is not what they expect, and both keep their
+results in ``_build/.doctrees/report-assets`` so that a no-op rebuild does not redo them.
 """
 
 from __future__ import annotations
