@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 MARKER = "/* report: Font Awesome subset */"
@@ -173,3 +174,114 @@ def replace_bundle(outdir: Path, min_icons: int = MIN_BUNDLE_ICONS, cache: Path 
     target.write_text(script, encoding="utf-8")
     target.with_name("fontawesome.js.map").unlink(missing_ok=True)
     return len(bundle.encode()), len(script.encode())
+
+
+# --- The solid icon font, cut to the glyphs the site draws with it ------------------------------
+#
+# Besides the <i> icons (drawn as SVG by the script above), the theme draws some icons with the
+# solid Font Awesome font (157 kB as woff2): the admonition titles' and download links' icons
+# (CSS ``content`` in pseudo-elements), and <span class="fa-solid fa-bars"> and the like in the
+# header. subset_font() cuts the font to the glyphs the site's CSS and pages can ask for, writes it
+# as WOFF beside the original, and points the theme's @font-face at it.
+
+SOLID_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.ttf"
+SUBSET_FONT = "fa-solid-900.report-subset.woff"
+#: The theme's @font-face source for the solid font, as pydata-sphinx-theme 0.17 writes it.
+SOLID_SRC = 'src:url(../vendor/fontawesome/webfonts/fa-solid-900.woff2) format("woff2"),url(../vendor/fontawesome/webfonts/fa-solid-900.ttf) format("truetype")'
+_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_ICON_CLASS_RULE = re.compile(r"\s*\.fa-([a-z0-9-]+):{1,2}before\s*")
+_PRIVATE_USE = re.compile(r"\\([0-9a-fA-F]{4,6})\s?|([\ue000-\uf8ff])")
+_NAMES = re.compile(r"\bfa-([a-z0-9-]+)")
+
+
+def _codepoints(text: str) -> set[int]:
+    found = set()
+    for escape, char in _PRIVATE_USE.findall(text):
+        cp = int(escape, 16) if escape else ord(char)
+        if 0xE000 <= cp <= 0xF8FF:
+            found.add(cp)
+    return found
+
+
+def font_codepoints(css_texts: list[str], pages: list[str]) -> set[int]:
+    """The private-use code points the site can draw with the icon fonts.
+
+    Every code point that a CSS rule uses (``content``, ``--pst-icon-*`` variables), except
+    Font Awesome's own ``.fa-NAME:before`` class rules, which count only for the names that
+    occur in the pages or scripts (``<span class="fa-solid fa-bars">``).
+    """
+    by_name: dict[str, set[int]] = {}
+    used: set[int] = set()
+    for css in css_texts:
+        for selectors, body in _RULE.findall(css):
+            cps = _codepoints(body)
+            if not cps:
+                continue
+            names = [_ICON_CLASS_RULE.fullmatch(s) for s in selectors.split(",")]
+            if all(names):
+                for m in names:
+                    by_name.setdefault(m.group(1), set()).update(cps)
+            else:
+                used |= cps
+    for text in pages:
+        for name in set(_NAMES.findall(text)):
+            used |= by_name.get(name, set())
+    return used
+
+
+def subset_font(outdir: Path, cache: Path | None = None) -> tuple[int, int, int] | None:
+    """Cut the solid icon font to the glyphs the site uses; returns (old woff2 size, new size, glyphs).
+
+    With ``cache`` (a folder), a subset made before from the same font for the same glyphs is
+    copied from there (Sphinx copies the theme's files afresh on every build).
+
+    Raises
+    ------
+    IconSubsetError
+        If the theme's font or its @font-face rule is not where and what this module expects.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    styles = outdir / "_static/styles/pydata-sphinx-theme.css"
+    source = outdir / SOLID_FONT
+    if not styles.exists() or not source.exists():
+        raise IconSubsetError(f"no {styles.name} or {source.name} in {outdir}: the theme no longer ships its icon font this way")
+    css = styles.read_text(encoding="utf-8")
+    new_src = f'src:url(../vendor/fontawesome/webfonts/{SUBSET_FONT}) format("woff")'
+    if new_src in css:
+        return None
+    if css.count(SOLID_SRC) != 1:
+        raise IconSubsetError(
+            f"{styles.name} no longer declares the solid icon font as {SOLID_SRC!r}: update SOLID_SRC in _ext/fontawesome_subset.py or stop subsetting"
+        )
+    css_texts = [p.read_text(encoding="utf-8") for p in sorted((outdir / "_static").rglob("*.css"))]
+    scripts = [p for p in (outdir / "_static").rglob("*.js") if p.name != "fontawesome.js"]  # the icon library names every icon
+    texts = [p.read_text(encoding="utf-8") for p in [*outdir.rglob("*.html"), *scripts]]
+    font = TTFont(source)
+    available = set(font.getBestCmap())
+    wanted = font_codepoints(css_texts, texts) & available
+    if not wanted:
+        raise IconSubsetError("no glyph of the solid icon font is used: the CSS format changed, or the site no longer needs the font")
+    target = source.with_name(SUBSET_FONT)
+    key = hashlib.sha256(source.read_bytes() + ",".join(map(str, sorted(wanted))).encode()).hexdigest()
+    cached = cache / f"{key}.woff" if cache else None
+    if cached and cached.exists():
+        shutil.copyfile(cached, target)
+        styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
+        return (source.with_suffix(".woff2").stat().st_size if source.with_suffix(".woff2").exists() else 0), target.stat().st_size, len(wanted)
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]  # keep the copyright and licence names
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(wanted))
+    subsetter.subset(font)
+    font.flavor = "woff"
+    font.save(target)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, cached)
+    styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
+    return (source.with_suffix(".woff2").stat().st_size if source.with_suffix(".woff2").exists() else 0), target.stat().st_size, len(wanted)

@@ -12,6 +12,7 @@ import http.server
 import json
 import re
 import shutil
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -19,6 +20,12 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from bookutil import ROOT
+
+sys.path.insert(0, str(ROOT / "_ext"))
+
+import css_purge
+
+import fontawesome_subset as fa
 
 pytestmark = pytest.mark.browser
 
@@ -200,3 +207,133 @@ def test_icons_are_drawn_from_the_subset(site, browser):
     assert page.evaluate("document.querySelectorAll('i[class*=\"fa-\"]').length") == 0
     assert rec["errors"] == []
     context.close()
+
+
+# --- fast on a phone (_ext/page_speed.py, _ext/css_purge.py, _ext/fontawesome_subset.py) ------------------------
+
+
+def _head(html: str) -> str:
+    return html.split("</head>", 1)[0]
+
+
+def test_no_script_in_head_blocks_the_first_paint(site):
+    """Every script file in <head> is deferred (or async, or a module); no script is preloaded ahead of the stylesheets."""
+    blocking = []
+    for path in pages(site["root"]):
+        head = _head((site["root"] / path).read_text(encoding="utf-8"))
+        for tag in re.findall(r"<script\b[^>]*>", head):
+            if "src=" in tag and not re.search(r"\b(defer|async)\b|type=\"module\"", tag):
+                blocking.append(f"{path}: {tag}")
+        blocking += [f"{path}: {tag}" for tag in re.findall(r'<link rel="preload" as="script"[^>]*>', head)]
+        if path != "search.html":  # the search index only where the search runs
+            blocking += [f"{path}: {tag}" for tag in re.findall(r"<script[^>]*(?:searchindex|searchtools)\.js[^>]*>", head)]
+    assert blocking == []
+
+
+def test_the_full_icon_fonts_are_never_loaded(site, browser):
+    """The admonition icons come from the solid font cut to the glyphs the site uses (a few kB), not the 157 kB font."""
+    context, page, rec = visit(browser, urljoin(site["url"], "chapters/glossary.html"))
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    fonts = [u for u in rec["requests"] if re.search(r"\.(woff2?|ttf)\b", u)]
+    assert [u for u in fonts if "report-subset" not in u] == []
+    assert any("fa-solid-900.report-subset.woff" in u for u in fonts)  # the page has an admonition: its icon is drawn
+    assert rec["errors"] == []
+    context.close()
+
+
+def test_the_icon_font_subset_has_every_glyph_the_site_draws_with_it(site):
+    """Every icon code point of the theme's stylesheets (as the theme ships them) and of the icon classes on the pages."""
+    import pydata_sphinx_theme
+    from fontTools.ttLib import TTFont
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static"
+    full = TTFont(theme / "vendor/fontawesome/webfonts/fa-solid-900.ttf").getBestCmap()
+    subset = TTFont(site["root"] / "_static/vendor/fontawesome/webfonts" / fa.SUBSET_FONT).getBestCmap()
+    css = [(theme / "styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")] + [
+        p.read_text(encoding="utf-8") for p in (site["root"] / "_static").rglob("*.css") if "pydata-sphinx-theme" not in p.name
+    ]
+    texts = [(site["root"] / p).read_text(encoding="utf-8") for p in pages(site["root"])]
+    wanted = fa.font_codepoints(css, texts) & set(full)
+    assert wanted and wanted <= set(subset), sorted(hex(c) for c in wanted - set(subset))
+    assert {0xF0F3, 0xF05A, 0xF0C9} <= set(subset)  # the admonitions' bell and info circle, the header's bars
+
+
+_STYLE_HASHES = """() => {
+  const out = [];
+  const hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } return (h >>> 0).toString(16); };
+  for (const el of document.querySelectorAll('*')) {
+    let path = el.tagName, node = el;
+    while (node.parentElement) { path = node.parentElement.tagName + '>' + path + '[' + Array.prototype.indexOf.call(node.parentElement.children, node) + ']'; node = node.parentElement; }
+    for (const pseudo of [null, '::before', '::after']) {
+      const cs = getComputedStyle(el, pseudo);
+      if (pseudo && cs.content === 'none') continue;
+      const values = [];
+      for (let i = 0; i < cs.length; i++) { if (!/^(transition|animation)/.test(cs[i])) values.push(cs[i] + ':' + cs.getPropertyValue(cs[i])); }
+      out.push(path + (pseudo || '') + ' ' + hash(values.sort().join(';')));  // sorted: custom properties come in declaration order
+    }
+  }
+  return out;
+}"""
+
+
+def test_purged_stylesheets_style_the_pages_as_the_originals_do(site, browser, tmp_path):
+    """Every element (and ::before/::after) of the pages that together use every class of the site has the same
+    computed style with the purged stylesheets as with the packages' originals: light and dark, phone and desktop."""
+    import myst_nb
+    import pydata_sphinx_theme
+    import sphinx_design
+
+    original = tmp_path / "original"
+    shutil.copytree(site["root"], original)
+    theme_css = (Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    purged_theme = (site["root"] / "_static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    font_src = re.search(r'src:url\([^)]*report-subset\.woff\) format\("woff"\)', purged_theme).group(0)
+    assert fa.SOLID_SRC in theme_css
+    (original / "_static/styles/pydata-sphinx-theme.css").write_text(theme_css.replace(fa.SOLID_SRC, font_src), encoding="utf-8")  # the same font file
+    shutil.copy(Path(sphinx_design.__file__).parent / "static/sphinx-design.min.css", original / "_static/sphinx-design.min.css")
+    for path in (original / "_static").glob("mystnb.*.css"):
+        shutil.copy(Path(myst_nb.__file__).parent / "static/mystnb.css", path)
+    for pattern in css_purge.PURGED:  # the copy really has the originals
+        assert all(css_purge.MARKER not in p.read_text(encoding="utf-8") for p in original.glob(pattern))
+
+    # the fewest pages that together use every class the site's pages use (greedy cover)
+    classes = {p: set(" ".join(re.findall(r'class="([^"]*)"', (site["root"] / p).read_text(encoding="utf-8"))).split()) for p in pages(site["root"])}
+    left, chosen = set().union(*classes.values()), []
+    while left:
+        best = max(classes, key=lambda p: len(classes[p] & left))
+        chosen.append(best)
+        left -= classes[best]
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(original)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    original_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    differences = []
+    try:
+        for path in chosen:
+            for dark in (False, True):
+                for width in (412, 1280):
+                    styles = []
+                    for base in (site["url"], original_url):
+                        mode = "dark" if dark else "light"
+                        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode, reduced_motion="reduce")
+                        context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+                        page = context.new_page()
+                        page.goto(urljoin(base, path), wait_until="networkidle")
+                        styles.append(page.evaluate(_STYLE_HASHES))
+                        context.close()
+                    differences += [f"{path} ({'dark' if dark else 'light'}, {width} px): {a}" for a, b in zip(*styles) if a != b]
+                    if len(styles[0]) != len(styles[1]):
+                        differences.append(f"{path}: {len(styles[0])} styled elements, {len(styles[1])} with the originals")
+    finally:
+        server.shutdown()
+    assert differences == [], differences[:20]
+
+
+def test_figures_carry_their_size(site):
+    """Every image of _images/ on the pages has width and height, so its place is kept before it loads."""
+    unsized = []
+    for path in pages(site["root"]):
+        for tag in re.findall(r"<img\b[^>]*>", (site["root"] / path).read_text(encoding="utf-8")):
+            if "_images/" in tag and not (re.search(r'\bwidth="\d+"', tag) and re.search(r'\bheight="\d+"', tag)):
+                unsized.append(f"{path}: {tag[:120]}")
+    assert unsized == []
