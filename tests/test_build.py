@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -306,6 +307,7 @@ def test_nbval_against_the_shared_build_fails_on_a_stale_stored_output(tmp_path)
         capture_output=True,
         text=True,
         timeout=600,
+        env={**os.environ, "REPORT_TEST_WORKERS": "1"},  # one process, as in a run with -n 0
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out[-3000:]
