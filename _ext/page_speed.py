@@ -183,7 +183,6 @@ def _lighten_assets(app: Sphinx, exception: Exception | None) -> None:
     """After the build: the solid icon font cut to the glyphs used, then the stylesheets purged of unused rules."""
     if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
         from css_purge import purge_site
-
         from fontawesome_subset import subset_font
 
         cache = Path(app.doctreedir) / "report-assets"  # cleared with the build's other caches

@@ -13,11 +13,11 @@ from bookutil import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 
-import css_purge
-import page_speed
 from sphinx.builders.html._assets import _JavaScript
 
+import css_purge
 import fontawesome_subset as fa
+import page_speed
 
 
 # --- deferred scripts ---------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from bookutil import ROOT
 sys.path.insert(0, str(ROOT / "_ext"))
 
 import css_purge
-
 import fontawesome_subset as fa
 
 pytestmark = pytest.mark.browser
