@@ -191,8 +191,8 @@ def pytest_configure(config) -> None:
 # --- a full run on two workers ---------------------------------------------------------------------
 #
 # A run that includes the slow tiers (any -m other than the fast tier's default, e.g. the README's
-# `-m "" --nbval`) runs on pytest-xdist workers, one per core (at most REPORT_TEST_WORKERS, if set;
-# `-n 0` or REPORT_TEST_WORKERS=1 runs in one process). Every test runs as it would in one process:
+# `-m "" --nbval`) runs on two pytest-xdist workers (REPORT_TEST_WORKERS sets another number, never
+# more than the cores; `-n 0` or REPORT_TEST_WORKERS=1 runs in one process). Every test runs as it would in one process:
 # the workers share the one build of the book (see ``shared_build``), and the tests that share a
 # fixture or a built copy, or must run in order, run together on one worker, as one group
 # (``--dist loadgroup``). Groups are handed out longest first, the shared build before all: a group
