@@ -253,7 +253,7 @@ def site_weight(html: Path, url: str) -> dict:
             context = browser.new_context()
             page = context.new_page()
             seen: list = []
-            page.on("requestfinished", seen.append)
+            page.on("requestfinished", lambda request, seen=seen: seen.append(request))  # a bound builtin cannot carry playwright's handler attribute
             page.goto(url + page_path, wait_until="networkidle")
             kinds: dict[str, int] = {}
             for r in seen:
