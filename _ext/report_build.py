@@ -439,7 +439,7 @@ def _quotes_data(path: Path) -> bool:
 
 def _finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html" and "pydata_sphinx_theme" in app.extensions:
-        sizes = replace_bundle(Path(app.outdir), cache=Path(app.doctreedir))
+        sizes = replace_bundle(Path(app.outdir), cache=Path(app.doctreedir) / "report-assets")  # beside page_speed's cached assets
         if sizes:
             logger.info(f"[report] icon bundle reduced from {sizes[0]:,} to {sizes[1]:,} bytes")
 
