@@ -240,9 +240,6 @@ def subset_font(outdir: Path, cache: Path | None = None) -> tuple[int, int, int]
     IconSubsetError
         If the theme's font or its @font-face rule is not where and what this module expects.
     """
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     styles = outdir / "_static/styles/pydata-sphinx-theme.css"
     source = outdir / SOLID_FONT
     if not styles.exists() or not source.exists():
@@ -257,19 +254,39 @@ def subset_font(outdir: Path, cache: Path | None = None) -> tuple[int, int, int]
         )
     css_texts = [p.read_text(encoding="utf-8") for p in sorted((outdir / "_static").rglob("*.css"))]
     scripts = [p for p in (outdir / "_static").rglob("*.js") if p.name != "fontawesome.js"]  # the icon library names every icon
-    texts = [p.read_text(encoding="utf-8") for p in [*outdir.rglob("*.html"), *scripts]]
+    texts = [p.read_text(encoding="utf-8") for p in [*sorted(outdir.rglob("*.html")), *sorted(scripts)]]
+    woff2 = source.with_suffix(".woff2")
+    old_size = woff2.stat().st_size if woff2.exists() else 0
+    target = source.with_name(SUBSET_FONT)
+    # the same font, stylesheets and pages as a build before: its subset, without parsing anything
+    inputs = hashlib.sha256(source.read_bytes())
+    for t in [*css_texts, *texts]:
+        inputs.update(b"\0" + t.encode())
+    memo = cache / f"inputs-{inputs.hexdigest()}.json" if cache else None
+    if memo and memo.exists():
+        made = json.loads(memo.read_text(encoding="utf-8"))
+        cached = cache / f"{made['key']}.woff"
+        if cached.exists():
+            shutil.copyfile(cached, target)
+            styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
+            return old_size, target.stat().st_size, made["glyphs"]
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     font = TTFont(source)
     available = set(font.getBestCmap())
     wanted = font_codepoints(css_texts, texts) & available
     if not wanted:
         raise IconSubsetError("no glyph of the solid icon font is used: the CSS format changed, or the site no longer needs the font")
-    target = source.with_name(SUBSET_FONT)
     key = hashlib.sha256(source.read_bytes() + ",".join(map(str, sorted(wanted))).encode()).hexdigest()
     cached = cache / f"{key}.woff" if cache else None
+    if memo:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({"key": key, "glyphs": len(wanted)}), encoding="utf-8")
     if cached and cached.exists():
         shutil.copyfile(cached, target)
         styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
-        return (source.with_suffix(".woff2").stat().st_size if source.with_suffix(".woff2").exists() else 0), target.stat().st_size, len(wanted)
+        return old_size, target.stat().st_size, len(wanted)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = ["*"]
@@ -284,4 +301,4 @@ def subset_font(outdir: Path, cache: Path | None = None) -> tuple[int, int, int]
         cached.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(target, cached)
     styles.write_text(css.replace(SOLID_SRC, new_src), encoding="utf-8")
-    return (source.with_suffix(".woff2").stat().st_size if source.with_suffix(".woff2").exists() else 0), target.stat().st_size, len(wanted)
+    return old_size, target.stat().st_size, len(wanted)

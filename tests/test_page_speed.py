@@ -132,6 +132,32 @@ def test_subset_font_stops_on_an_unknown_font_face(tmp_path):
         fa.subset_font(tmp_path / "elsewhere")
 
 
+def _mini_site(root: Path) -> Path:
+    import pydata_sphinx_theme
+
+    static = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static"
+    (root / "_static/styles").mkdir(parents=True)
+    (root / fa.SOLID_FONT).parent.mkdir(parents=True)
+    (root / "_static/styles/pydata-sphinx-theme.css").write_text((static / "styles/pydata-sphinx-theme.css").read_text(encoding="utf-8"), encoding="utf-8")
+    (root / fa.SOLID_FONT).write_bytes((static / "vendor/fontawesome/webfonts/fa-solid-900.ttf").read_bytes())
+    (root / "index.html").write_text('<i class="fa-solid fa-bars"></i>', encoding="utf-8")
+    return root
+
+
+def test_subset_font_on_the_same_site_again_parses_no_font(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = fa.subset_font(_mini_site(tmp_path / "a"), cache)
+    made = (tmp_path / "a" / fa.SOLID_FONT).with_name(fa.SUBSET_FONT).read_bytes()
+    monkeypatch.setitem(sys.modules, "fontTools", None)  # an import of fontTools would now fail
+    again = _mini_site(tmp_path / "b")
+    assert fa.subset_font(again, cache) == first
+    assert (again / fa.SOLID_FONT).with_name(fa.SUBSET_FONT).read_bytes() == made
+    other = _mini_site(tmp_path / "c")
+    (other / "index.html").write_text('<i class="fa-solid fa-house"></i>', encoding="utf-8")
+    with pytest.raises(ImportError):  # other pages: the glyphs are read from the font again
+        fa.subset_font(other, cache)
+
+
 # --- unused CSS rules ---------------------------------------------------------------------------
 WORDS = {"used", "btn", "show", "html", "admonition", "note"}
 
