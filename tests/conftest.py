@@ -210,6 +210,7 @@ _GROUPS = [
     ("test_pdf.py", None, 0, "shared"),
     ("test_length.py", "built_book", 0, "shared"),
     ("test_safety.py", "payload_book", 1, "payload"),
+    ("test_site.py", "test_purged_stylesheets_style_the_pages_as_the_originals_do", 2, "styles"),  # the longest browser test: beside the rest
     ("test_site.py", None, 2, "browser"),
     ("test_reuse.py", "site", 3, "reuse"),
     ("test_safety.py", "small_book", 3, "small"),
