@@ -257,50 +257,33 @@ def test_the_icon_font_subset_has_every_glyph_the_site_draws_with_it(site):
     assert {0xF0F3, 0xF05A, 0xF0C9} <= set(subset)  # the admonitions' bell and info circle, the header's bars
 
 
-_STYLE_HASHES = """() => {
+#: Every element's (and ::before/::after's) computed style, in document order. With ``named``, one
+#: "path hash" line an element, to name the elements that differ; without, one digest of them
+#: all, for the common case where the two sites agree (no paths to compute or lists to send).
+#: Values are sorted: custom properties come in declaration order.
+_STYLES = """async (named) => {
   const out = [];
   const hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } return (h >>> 0).toString(16); };
   for (const el of document.querySelectorAll('*')) {
     let path = el.tagName, node = el;
-    while (node.parentElement) { path = node.parentElement.tagName + '>' + path + '[' + Array.prototype.indexOf.call(node.parentElement.children, node) + ']'; node = node.parentElement; }
+    while (named && node.parentElement) { path = node.parentElement.tagName + '>' + path + '[' + Array.prototype.indexOf.call(node.parentElement.children, node) + ']'; node = node.parentElement; }
     for (const pseudo of [null, '::before', '::after']) {
       const cs = getComputedStyle(el, pseudo);
       if (pseudo && cs.content === 'none') continue;
       const values = [];
       for (let i = 0; i < cs.length; i++) { if (!/^(transition|animation)/.test(cs[i])) values.push(cs[i] + ':' + cs.getPropertyValue(cs[i])); }
-      out.push(path + (pseudo || '') + ' ' + hash(values.sort().join(';')));  // sorted: custom properties come in declaration order
+      const style = values.sort().join(';');
+      out.push(path + (pseudo || '') + ' ' + (named ? hash(style) : style));
     }
   }
-  return out;
+  if (named) return out;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(out.join(String.fromCharCode(10))));
+  return out.length + ' ' + Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join('');
 }"""
 
 
-#: One digest of every element's computed style (in document order), for the common case where
-#: the two sites agree; only when they differ are the per-element hashes above computed, to name
-#: the elements. Standard properties come in the browser's fixed order, custom ones sorted.
-_STYLE_DIGEST = """async () => {
-  const parts = [];
-  for (const el of document.querySelectorAll('*')) {
-    for (const pseudo of [null, '::before', '::after']) {
-      const cs = getComputedStyle(el, pseudo);
-      if (pseudo && cs.content === 'none') continue;
-      let s = el.tagName + (pseudo || '');
-      const custom = [];
-      for (let i = 0; i < cs.length; i++) {
-        const n = cs[i];
-        if (n.startsWith('--')) custom.push(n + ':' + cs.getPropertyValue(n));
-        else if (!/^(transition|animation)/.test(n)) s += ';' + n + ':' + cs.getPropertyValue(n);
-      }
-      parts.push(s + ';' + custom.sort().join(';'));
-    }
-  }
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join(String.fromCharCode(10))));
-  return parts.length + ' ' + Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join('');
-}"""
-
-
-def _computed(browser, bases: tuple[str, str], path: str, dark: bool, width: int, script: str) -> list:
-    """``script``'s result on ``path`` of each site, each opened afresh in the given mode and width."""
+def _computed(browser, bases: tuple[str, str], path: str, dark: bool, width: int, named: bool) -> list:
+    """``_STYLES`` on ``path`` of each site, each opened afresh in the given mode and width."""
     out = []
     mode = "dark" if dark else "light"
     for base in bases:
@@ -308,7 +291,7 @@ def _computed(browser, bases: tuple[str, str], path: str, dark: bool, width: int
         context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
         page = context.new_page()
         page.goto(urljoin(base, path), wait_until="networkidle")
-        out.append(page.evaluate(script))
+        out.append(page.evaluate(_STYLES, named))
         context.close()
     return out
 
@@ -349,10 +332,10 @@ def test_purged_stylesheets_style_the_pages_as_the_originals_do(site, browser, t
         for path in chosen:
             for dark in (False, True):
                 for width in (412, 1280):
-                    digests = _computed(browser, (site["url"], original_url), path, dark, width, _STYLE_DIGEST)
+                    digests = _computed(browser, (site["url"], original_url), path, dark, width, named=False)
                     if digests[0] == digests[1]:
                         continue
-                    styles = _computed(browser, (site["url"], original_url), path, dark, width, _STYLE_HASHES)  # they differ: name the elements
+                    styles = _computed(browser, (site["url"], original_url), path, dark, width, named=True)  # they differ: name the elements
                     if styles[0] == styles[1]:
                         differences.append(f"{path} ({'dark' if dark else 'light'}, {width} px): the digests differ ({digests}), the element hashes do not")
                     differences += [f"{path} ({'dark' if dark else 'light'}, {width} px): {a}" for a, b in zip(*styles) if a != b]
