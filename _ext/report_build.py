@@ -311,7 +311,11 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         unchanged = fingerprint(root) == watched  # an edit during execution: record nothing, re-execute next time
         for doc, result in zip(to_run, results):
             if result.error is not None:
-                logger.info(f"[report] {doc} failed in parallel execution; myst-nb executes it again and reports the error")
+                why = (str(result.error).strip().splitlines() or [""])[-1][:200]
+                logger.info(
+                    f"[report] {doc} failed in parallel execution ({type(result.error).__name__}: {why}; "
+                    f"{result.attempts} kernel(s) started); myst-nb executes it again and reports the error"
+                )
                 continue
             logger.info(f"[report] Executed notebook in {result.seconds:.2f} seconds: {doc}")
             stage = cache.add_nb_to_project(str(notebooks[doc]))

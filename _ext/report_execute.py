@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import atexit
 import json
 import time
 import traceback
@@ -104,6 +105,7 @@ class Execution:
     error: BaseException | None = None
     traceback: str | None = None
     reads: dict = field(default_factory=dict)  # {"files": [...], "parts": [...], "loader": bool}
+    attempts: int = 1  # kernels started (more than one when a kernel did not start)
 
 
 def _settings(nb: nbformat.NotebookNode, timeout: int | None, allow_errors: bool) -> tuple[int | None, bool]:
@@ -127,32 +129,43 @@ async def _silent(client: NotebookClient, code: str, expression: str | None = No
     return None
 
 
+#: How many times a notebook is tried whose kernel did not start (it died, or did not answer in
+#: time on a loaded machine): that is not the notebook's fault, and the next start usually works.
+STARTS = 3
+
+
 async def _execute(path: Path, root: Path, timeout: int | None, allow_errors: bool, gate: asyncio.Semaphore) -> Execution:
-    client: NotebookClient | None = None
-    try:
-        async with gate:  # the kernel's shutdown (below) does not hold a place: the next notebook starts meanwhile
-            nb = nbformat.read(path, as_version=4)
-            result = Execution(path, nb)
-            timeout, allow_errors = _settings(nb, timeout, allow_errors)
-            client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False, resources={"metadata": {"path": str(path.parent)}})
+    for attempt in range(1, STARTS + 1):
+        client: NotebookClient | None = None
+        started = False
+        try:
+            async with gate:  # the kernel's shutdown (below) does not hold a place: the next notebook starts meanwhile
+                nb = nbformat.read(path, as_version=4)
+                result = Execution(path, nb, attempts=attempt)
+                timeout, allow_errors = _settings(nb, timeout, allow_errors)
+                client = NotebookClient(nb, timeout=timeout, allow_errors=allow_errors, record_timing=False, resources={"metadata": {"path": str(path.parent)}})
 
-            async def probe(**_) -> None:
-                await _silent(client, PROBE.replace("{root!r}", repr(str(root))))
+                async def probe(client: NotebookClient = client, **_) -> None:
+                    nonlocal started
+                    started = True  # the kernel answered: from here on, a failure is the notebook's
+                    await _silent(client, PROBE.replace("{root!r}", repr(str(root))))
 
-            client.on_notebook_start = probe
-            start = time.perf_counter()
-            try:
-                await client.async_execute(cleanup_kc=False)
-                result.seconds = time.perf_counter() - start
-                result.reads = json.loads(ast.literal_eval(await _silent(client, "", "__report_deps__()")))
-            except (CellExecutionError, CellTimeoutError) as err:
-                result.error, result.traceback = err, traceback.format_exc()
-            except Exception as err:  # a kernel that died, a probe that failed: myst-nb will execute and report
-                result.error, result.traceback = err, traceback.format_exc()
-        return result
-    finally:
-        if client is not None:
-            await client._async_cleanup_kernel()
+                client.on_notebook_start = probe
+                start = time.perf_counter()
+                try:
+                    await client.async_execute(cleanup_kc=False)
+                    result.seconds = time.perf_counter() - start
+                    result.reads = json.loads(ast.literal_eval(await _silent(client, "", "__report_deps__()")))
+                except Exception as err:  # a cell that failed, a kernel that died, a probe that failed: myst-nb executes and reports
+                    result.error, result.traceback = err, traceback.format_exc()
+        finally:
+            if client is not None:
+                atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when the kernel did not start
+                if client.km is not None:  # (nbclient has already cleaned up a kernel that did not start)
+                    await client._async_cleanup_kernel()
+        if started or result.error is None or isinstance(result.error, (CellExecutionError, CellTimeoutError)):
+            return result
+    return result
 
 
 async def _execute_all(paths: list[Path], root: Path, workers: int, timeout: int | None, allow_errors: bool) -> list[Execution]:

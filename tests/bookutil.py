@@ -26,6 +26,15 @@ def build(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedPro
     return subprocess.run([str(JUPYTER_BOOK), "build", str(root), *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
+def why(proc: subprocess.CompletedProcess, size: int = 3000) -> str:
+    """What a failed build printed that says why: the end of its log and the first traceback,
+    where the error is raised (its end shows only the command line's own wrapping of it)."""
+    err = proc.stderr
+    first = err.find("Traceback (most recent call last)")
+    head = err[first : first + size] if first >= 0 else ""
+    return f"--- stdout (end) ---\n{proc.stdout[-size:]}\n--- stderr (first traceback) ---\n{head}\n--- stderr (end) ---\n{err[-size // 2 :]}"
+
+
 def executed(proc: subprocess.CompletedProcess) -> int:
     """How many notebooks a build executed (myst-nb logs one line per execution)."""
     return (proc.stdout + proc.stderr).count("Executed notebook in")

@@ -12,14 +12,14 @@ import subprocess
 import pytest
 import yaml
 
-from bookutil import ROOT, build, copy_book, edit_notebook, executed, reuse_execution, warnings
+from bookutil import ROOT, build, copy_book, edit_notebook, executed, reuse_execution, warnings, why
 
 pytestmark = pytest.mark.build
 
 
 def test_strict_full_build_has_no_warning(built_book):
     proc = built_book["proc"]
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     assert warnings(proc) == []
     chapters = {p.stem for p in (ROOT / "chapters").glob("*.ipynb")}
     assert chapters <= {p.stem for p in (built_book["html"] / "chapters").glob("*.html")}
@@ -106,7 +106,7 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     assert "Hangzhou" not in page("peers") and ",Shanghai," in peers.read_text(encoding="utf-8")
     peers.write_text(peers.read_text(encoding="utf-8").replace(",Shanghai,", ",Hangzhou,"), encoding="utf-8")
     one = build(book)
-    assert one.returncode == 0 and _executed_docs(one) == readers, one.stdout[-3000:]
+    assert one.returncode == 0 and _executed_docs(one) == readers, why(one)
     assert "Hangzhou" in page("peers")
     assert "The official terms that the article uses" in page("glossary")
 
@@ -122,7 +122,7 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     assert build(book).returncode == 0 and int(learning.search(page("glossary")).group(1)) == before
     _set_cell(peers, "P14", "frames_learning", "true")
     pasted = build(book)
-    assert pasted.returncode == 0 and _executed_docs(pasted) == readers, pasted.stdout[-3000:]
+    assert pasted.returncode == 0 and _executed_docs(pasted) == readers, why(pasted)
     assert "chapters/glossary" not in _read_docs(pasted)
     assert int(learning.search(page("index")).group(1)) == before + 1
     assert int(learning.search(page("glossary")).group(1)) == before + 1  # written again with the new number
@@ -132,7 +132,7 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     glossary = book / "data/glossary.csv"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("Networked devices and sensors", "Networked sensors and devices"), encoding="utf-8")
     two = build(book)
-    assert two.returncode == 0 and _executed_docs(two) == readers, two.stdout[-3000:]
+    assert two.returncode == 0 and _executed_docs(two) == readers, why(two)
     assert "Networked sensors and devices" in page("glossary") and "Networked devices and sensors" not in page("glossary")
     # pages that take quotes or inference boxes from the data, but nothing from this table, are not read again
     assert _read_docs(two) == readers, _read_docs(two)
@@ -143,7 +143,7 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     statement = "A statement edited for this test, so that a stale box would show."
     _set_cell(register, boxed.upper(), "statement", statement)
     three = build(book)
-    assert three.returncode == 0, three.stdout[-3000:]
+    assert three.returncode == 0, why(three)
     assert "chapters/source" in _read_docs(three) and statement in page("source")
 
     # a change in analysis/ executes the chapters that imported the changed module
@@ -151,7 +151,7 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     assert importers and importers != chapters, importers
     (book / "analysis/style.py").write_text((book / "analysis/style.py").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     code = build(book)
-    assert code.returncode == 0 and _executed_docs(code) == importers, code.stdout[-3000:]
+    assert code.returncode == 0 and _executed_docs(code) == importers, why(code)
 
     # bad data stop the build with the loader's message, even in a table that no chapter here reads
     log = book / "data/recoding_log.csv"
@@ -159,13 +159,13 @@ def test_rebuilds_execute_only_the_chapters_whose_inputs_changed(tmp_path, built
     assert not any("data/recoding_log.csv" in deps[doc] for doc in chapters)
     log.write_text(good + "one,cell,too,few\n", encoding="utf-8")
     bad = build(book)
-    assert bad.returncode != 0 and "data/recoding_log.csv, line" in bad.stdout + bad.stderr, bad.stdout[-3000:]
+    assert bad.returncode != 0 and "data/recoding_log.csv, line" in bad.stdout + bad.stderr, why(bad)
     log.write_text(good, encoding="utf-8")
 
     # and a change to the loader executes every chapter that loads the data
     (book / "analysis/load.py").write_text((book / "analysis/load.py").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     loader = build(book)
-    assert loader.returncode == 0 and _executed_docs(loader) == chapters, loader.stdout[-3000:]
+    assert loader.returncode == 0 and _executed_docs(loader) == chapters, why(loader)
 
 
 def _outputs(nb) -> list:

@@ -35,7 +35,7 @@ from pybtex.database import parse_string
 from analysis import load_all
 from analysis.markup import escape_markdown
 
-from bookutil import ROOT, build, copy_book, warnings
+from bookutil import ROOT, build, copy_book, warnings, why
 
 BIN = Path(sys.executable).parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -278,7 +278,7 @@ def site(tmp_path_factory):
 @pytest.mark.build
 def test_site_builds_strictly(site):
     proc = site["proc"]
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     assert warnings(proc) == []
 
 
@@ -315,7 +315,7 @@ def test_zip_on_the_site_loads_and_validates(site, tmp_path):
     ds = load_all(root)
     assert set(ds.tables) == {r["name"] for r in descriptor["resources"]}
     proc = subprocess.run([str(BIN / "frictionless"), "validate", "data/datapackage.yaml"], capture_output=True, text=True, cwd=root)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
 
 
 @pytest.mark.build
@@ -367,7 +367,7 @@ def test_a_data_change_updates_the_zip_and_the_hash_shown(site):
     glossary = book / "data/glossary.csv"
     glossary.write_text(glossary.read_text(encoding="utf-8").replace("Networked devices and sensors", "Networked sensors and devices"), encoding="utf-8")
     proc = build(book, "-W", "-n", "--keep-going")
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     name = yaml.safe_load((book / "data/datapackage.yaml").read_text(encoding="utf-8"))["name"]
     digest = hashlib.sha256((html / "downloads" / f"{name}.zip").read_bytes()).hexdigest()
     after = (html / "chapters/reuse.html").read_text(encoding="utf-8")

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import build, copy_book, edit_notebook, reuse_execution
+from bookutil import build, copy_book, edit_notebook, reuse_execution, why
 
 # --- payloads --------------------------------------------------------------------------------
 
@@ -211,7 +211,7 @@ def _pages(site: Path) -> dict[str, str]:
 @pytest.mark.build
 def test_the_payloads_pass_the_loader_and_the_book_builds(payload_book):
     proc = payload_book["proc"]
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
 
 
 @pytest.mark.build
@@ -355,7 +355,7 @@ def test_strict_build_fails_on_orphan_chapters_and_chapter_stderr(small_book):
 @pytest.mark.build
 def test_chapter_stderr_stays_off_the_page(small_book):
     proc = build(small_book, "--all", "--keep-going")
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why(proc)
     page = (small_book / "_build/html/chapters/glossary.html").read_text(encoding="utf-8")
     assert "leaked" not in page and "/work/private" not in page
     assert private_paths(small_book / "_build/html", extra=(str(small_book).encode(),)) == []
