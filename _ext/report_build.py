@@ -50,6 +50,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -303,11 +304,17 @@ def _outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
         workers = _workers(app)
         logger.info(f"[report] executing {len(to_run)} notebook(s), {min(workers, len(to_run))} at a time")
         with ThreadPoolExecutor(1) as pool:  # the kernels run in other processes; this process validates meanwhile
-            pending = pool.submit(execute_notebooks, [notebooks[d] for d in to_run], root, workers, config.execution_timeout, config.execution_allow_errors)
+            stop = threading.Event()
+            pending = pool.submit(
+                execute_notebooks, [notebooks[d] for d in to_run], root, workers, config.execution_timeout, config.execution_allow_errors, stop
+            )
             try:
                 _validate(root, record, watched)
+            except BaseException:
+                stop.set()  # the data failed: the build stops now, its kernels shut down, not waited on
+                raise
             finally:
-                results = pending.result()  # a failed validation is raised once the kernels are done
+                results = pending.result()
         unchanged = fingerprint(root) == watched  # an edit during execution: record nothing, re-execute next time
         for doc, result in zip(to_run, results):
             if result.error is not None:

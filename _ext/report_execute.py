@@ -26,6 +26,7 @@ import ast
 import asyncio
 import atexit
 import json
+import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -134,7 +135,7 @@ async def _silent(client: NotebookClient, code: str, expression: str | None = No
 STARTS = 3
 
 
-async def _execute(path: Path, root: Path, timeout: int | None, allow_errors: bool, gate: asyncio.Semaphore) -> Execution:
+async def _execute(path: Path, root: Path, timeout: int | None, allow_errors: bool, gate: asyncio.Semaphore, stop: threading.Event | None) -> Execution:
     for attempt in range(1, STARTS + 1):
         client: NotebookClient | None = None
         started = False
@@ -158,29 +159,57 @@ async def _execute(path: Path, root: Path, timeout: int | None, allow_errors: bo
                     result.reads = json.loads(ast.literal_eval(await _silent(client, "", "__report_deps__()")))
                 except Exception as err:  # a cell that failed, a kernel that died, a probe that failed: myst-nb executes and reports
                     result.error, result.traceback = err, traceback.format_exc()
+        except asyncio.CancelledError:
+            if client is not None:
+                client.shutdown_kernel = "immediate"  # the build stops: nothing to wait for
+            raise
         finally:
             if client is not None:
                 atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when the kernel did not start
                 if client.km is not None:  # (nbclient has already cleaned up a kernel that did not start)
                     await client._async_cleanup_kernel()
-        if started or result.error is None or isinstance(result.error, (CellExecutionError, CellTimeoutError)):
+        if started or result.error is None or isinstance(result.error, (CellExecutionError, CellTimeoutError)) or (stop is not None and stop.is_set()):
             return result
     return result
 
 
-async def _execute_all(paths: list[Path], root: Path, workers: int, timeout: int | None, allow_errors: bool) -> list[Execution]:
+async def _execute_all(paths: list[Path], root: Path, workers: int, timeout: int | None, allow_errors: bool, stop: threading.Event | None) -> list[Execution]:
     gate = asyncio.Semaphore(max(1, workers))
-    return list(await asyncio.gather(*(_execute(p, root, timeout, allow_errors, gate) for p in paths)))
+    tasks = [asyncio.ensure_future(_execute(p, root, timeout, allow_errors, gate, stop)) for p in paths]
+
+    async def watch() -> None:  # a build that stops (its data failed the loader) stops its kernels
+        while stop is not None and not all(t.done() for t in tasks):
+            if stop.is_set():
+                for task in tasks:
+                    task.cancel()
+                return
+            await asyncio.sleep(0.05)
+
+    watcher = asyncio.ensure_future(watch())
+    done = await asyncio.gather(*tasks, return_exceptions=True)
+    watcher.cancel()
+    out = []
+    for path, result in zip(paths, done):
+        if isinstance(result, asyncio.CancelledError):
+            result = Execution(path, nbformat.v4.new_notebook(), error=result)
+        elif isinstance(result, BaseException):
+            raise result
+        out.append(result)
+    return out
 
 
-def execute_notebooks(paths: list[Path], root: Path, workers: int, timeout: int | None = None, allow_errors: bool = False) -> list[Execution]:
+def execute_notebooks(
+    paths: list[Path], root: Path, workers: int, timeout: int | None = None, allow_errors: bool = False, stop: threading.Event | None = None
+) -> list[Execution]:
     """Execute each notebook in its own kernel, ``workers`` at a time, in its own folder.
 
     Returns one :class:`Execution` per notebook, in the order given. A notebook that fails
-    has ``error`` set and its outputs are not to be used.
+    has ``error`` set and its outputs are not to be used. Once ``stop`` is set, the kernels
+    are shut down at once and every notebook not yet done has an error (``CancelledError``, or
+    nbclient's own for a kernel shut down under a running cell).
     """
     if not paths:
         return []
     # An event loop of its own, in a thread of its own: Sphinx's thread keeps its loop state untouched.
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _execute_all(list(paths), Path(root), workers, timeout, allow_errors)).result()
+        return pool.submit(asyncio.run, _execute_all(list(paths), Path(root), workers, timeout, allow_errors, stop)).result()

@@ -113,3 +113,19 @@ def test_a_failing_cell_is_the_notebooks_error_and_is_not_retried(tmp_path):
     [result] = rx.execute_notebooks([nb], tmp_path, workers=1, timeout=60)
     assert isinstance(result.error, CellExecutionError) and "in the data" in str(result.error)
     assert result.attempts == 1
+
+
+@pytest.mark.build
+def test_a_stopped_build_shuts_its_kernels_down_at_once(tmp_path):
+    import asyncio
+    import threading
+    import time
+
+    slow = [_notebook(tmp_path / f"{n}.ipynb", "import time; time.sleep(60)") for n in ("a", "b", "c")]
+    stop = threading.Event()
+    threading.Timer(2.0, stop.set).start()
+    start = time.perf_counter()
+    results = rx.execute_notebooks(slow, tmp_path, workers=2, timeout=120, stop=stop)
+    assert time.perf_counter() - start < 15  # not the minute the cells would take
+    assert all(r.error is not None for r in results)
+    assert isinstance(results[2].error, asyncio.CancelledError)  # it was waiting for a kernel: none was started
