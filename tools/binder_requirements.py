@@ -9,6 +9,8 @@ exactly those lines of the lock. Left out, because repo2docker must not install 
 the test tools (the ``test`` extra: pytest, nbval, Playwright and its browser driver, the
 linters), which a reader running a chapter never needs, and the project itself, which
 ``binder/postBuild`` installs from the checkout (``pip install --no-deps -e .``).
+A requirement that the lock does not pin and that is not installed is one the lock leaves
+out on purpose (rfc3987-syntax and lark: see ``tools/setup.sh``), so it is skipped.
 The dependencies are followed through the installed packages' metadata, so run this in
 the environment made from the lock (``bash tools/setup.sh``).
 """
@@ -36,8 +38,14 @@ def _wanted(req: Requirement, extras: set[str]) -> bool:
     return any(req.marker.evaluate({"extra": e}) for e in (extras or {""}))
 
 
+def pinned(lock: str) -> set[str]:
+    """Canonical names of the distributions that ``lock`` pins."""
+    return {canonicalize_name(line.split("==")[0]) for line in lock.splitlines() if line.strip() and not line.startswith("#")}
+
+
 def needed(root: Path = ROOT, extras: tuple[str, ...] = EXTRAS) -> set[str]:
     """Canonical names of every distribution that the project and its ``extras`` need, transitively."""
+    locked = pinned((root / "requirements.lock").read_text(encoding="utf-8"))
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     todo = [Requirement(r) for r in project["dependencies"]]
     todo += [Requirement(r) for e in extras for r in project.get("optional-dependencies", {}).get(e, [])]
@@ -45,6 +53,11 @@ def needed(root: Path = ROOT, extras: tuple[str, ...] = EXTRAS) -> set[str]:
     while todo:
         req = todo.pop()
         name = canonicalize_name(req.name)
+        if name not in locked:
+            try:
+                distribution(name)
+            except PackageNotFoundError:
+                continue  # left out of the lock on purpose
         if name in seen and set(req.extras) <= seen[name]:
             continue
         seen.setdefault(name, set()).update(req.extras)
