@@ -273,7 +273,7 @@ def subset_font(outdir: Path, cache: Path | None = None) -> tuple[int, int, int]
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)  # the source font's date, not now: the same inputs give the same bytes
     available = set(font.getBestCmap())
     wanted = font_codepoints(css_texts, texts) & available
     if not wanted:

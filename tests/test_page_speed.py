@@ -158,6 +158,18 @@ def test_subset_font_on_the_same_site_again_parses_no_font(tmp_path, monkeypatch
         fa.subset_font(other, cache)
 
 
+def test_subset_font_is_reproducible(tmp_path, monkeypatch):
+    """Two sites made apart in time, without a cache, get the same bytes (the font keeps the source's date, not now)."""
+    import time
+
+    fa.subset_font(_mini_site(tmp_path / "a"))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # fontTools stamps head.modified with the time now
+    fa.subset_font(_mini_site(tmp_path / "b"))
+    made = [(tmp_path / site / fa.SOLID_FONT).with_name(fa.SUBSET_FONT).read_bytes() for site in "ab"]
+    assert made[0] == made[1]
+
+
 # --- unused CSS rules ---------------------------------------------------------------------------
 WORDS = {"used", "btn", "show", "html", "admonition", "note"}
 
