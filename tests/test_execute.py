@@ -87,6 +87,20 @@ def test_a_notebook_runs_and_its_reads_are_recorded(tmp_path):
 
 
 @pytest.mark.build
+def test_a_finished_notebooks_kernel_is_killed_not_left_to_exit(tmp_path):
+    """Once its outputs are in, the kernel is gone at once: no exit handler of its own runs."""
+    import os
+
+    nb = _notebook(tmp_path / "a.ipynb", "import atexit, os\natexit.register(lambda: open('exited.txt', 'w').close())\nprint(os.getpid())")
+    [result] = rx.execute_notebooks([nb], tmp_path, workers=1, timeout=60)
+    assert result.error is None
+    pid = int(result.nb.cells[0].outputs[0]["text"])
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # no such process: killed and reaped
+    assert not (tmp_path / "exited.txt").exists()
+
+
+@pytest.mark.build
 def test_a_kernel_that_does_not_start_is_started_again(tmp_path, dead_kernels, exit_callbacks):
     nb = _notebook(tmp_path / "a.ipynb", "print(1 + 1)")
     dead_kernels(rx.STARTS - 1, tmp_path)
