@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bookutil import ROOT
+
 LEFT_OUT = ("rfc3987-syntax", "lark")
 
 
