@@ -39,7 +39,7 @@ import page_uses
 logger = logging.getLogger(__name__)
 
 REGISTER = Path("data") / "inferences.csv"
-ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")  # the same as analysis.inferences.ID_TOKEN (tests/test_synthetic.py)
+ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")  # the same as analysis.queries.inferences.ID_TOKEN (tests/test_synthetic.py)
 KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
 WARN = {"type": "report", "subtype": "inference"}
 
@@ -64,7 +64,7 @@ def _quoted_ids(app: Sphinx) -> set[str]:
             app.report_quoted_ids = set()  # type: ignore[attr-defined]
             return app.report_quoted_ids  # type: ignore[attr-defined]
         from analysis import load_all
-        from analysis.schema import provenance_keys
+        from analysis.data.schema import provenance_keys
 
         ds = load_all(Path(app.srcdir))
         app.report_quoted_ids = {  # type: ignore[attr-defined]
@@ -74,7 +74,7 @@ def _quoted_ids(app: Sphinx) -> set[str]:
 
 
 def box_id(inference_id: str) -> str:
-    """The HTML id of a box (``inference-i03``), matching ``analysis.inferences.box_anchor``."""
+    """The HTML id of a box (``inference-i03``), matching ``analysis.queries.inferences.box_anchor``."""
     return f"inference-{inference_id.lower()}"
 
 

@@ -24,7 +24,7 @@
 2. **Links to the annotated source that every builder resolves.** Each coded row's
    anchor on the annotated source page (``report_source_doc``, ``id="q-c07"``) is
    registered as a Sphinx label, so table cells (``[C07](#q-c07)``, written by
-   :class:`analysis.tables.Table`) and the ``{quote}`` role are ordinary
+   :class:`analysis.views.tables.Table`) and the ``{quote}`` role are ordinary
    cross-references: right in ``html``, ``dirhtml``, ``singlehtml`` and the PDF.
 3. **Quotations from the data in prose**: the role ``{quote}`C07``` writes the quote
    of row C07 (any coded row, sentences included) in quotation marks, linked to its
@@ -490,7 +490,7 @@ def source_quotes(srcdir: str | Path) -> dict[str, str]:
     key = str(Path(srcdir).resolve())
     if key not in _QUOTES:
         from analysis import load_all
-        from analysis.schema import provenance_keys
+        from analysis.data.schema import provenance_keys
 
         ds = load_all(Path(srcdir))
         _QUOTES[key] = {
@@ -504,12 +504,12 @@ def source_quotes(srcdir: str | Path) -> dict[str, str]:
 def _register_source_anchors(app: Sphinx, doctree: nodes.document) -> None:
     """Make each coded row's anchor in the annotated source a label that links can name.
 
-    The annotated source marks row ``C07`` with ``id="q-c07"`` (:func:`analysis.tables.anchor`).
+    The annotated source marks row ``C07`` with ``id="q-c07"`` (:func:`analysis.views.tables.anchor`).
     Registered as a label of that page, ``[C07](#q-c07)`` in a table and the ``{quote}`` role
     resolve through Sphinx like any cross-reference: ``source.html#q-c07`` on the site, an
     in-page jump in the single page (and so in the PDF).
     """
-    from analysis.tables import anchor
+    from analysis.views.tables import anchor
 
     env = app.env
     if env.docname != app.config.report_source_doc:
@@ -537,7 +537,7 @@ def _quote_role(name, rawtext, text, lineno, inliner, options=None, content=None
     """
     from sphinx import addnodes
 
-    from analysis.tables import anchor
+    from analysis.views.tables import anchor
 
     env = inliner.document.settings.env
     quotes = source_quotes(env.srcdir)

@@ -10,10 +10,10 @@ Each kernel is told, before the notebook's first cell and without touching its o
 
 * the modules of ``analysis`` it imported (directly, or through the loader);
 * the tables, and the bibliography, it read from a loaded dataset
-  (:func:`analysis.load.parts_read`): the loader reads every file to validate them, but a
+  (:func:`analysis.data.load.parts_read`): the loader reads every file to validate them, but a
   chapter depends only on the tables whose values it uses;
 * any other file of the book it opened (a Python audit hook on ``open``, outside
-  :func:`analysis.load.load_all`), such as ``CITATION.cff`` or a file of ``analysis/``.
+  :func:`analysis.data.load.load_all`), such as ``CITATION.cff`` or a file of ``analysis/``.
 
 After the last cell the kernel is asked for that record. The notebook is executed exactly
 as myst-nb executes it (``nbclient`` with the same working folder, timeout, error policy
@@ -84,7 +84,7 @@ def __report_probe(root):
                 add(module.__file__)
         for path in list(opened):
             add(path)
-        load = sys.modules.get("analysis.load")
+        load = sys.modules.get("analysis.data.load")
         parts = sorted(load.parts_read()) if hasattr(load, "parts_read") else []
         return json.dumps({"files": sorted(files), "parts": parts, "loader": load is not None, "prefix": sys.prefix})
 

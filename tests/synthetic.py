@@ -15,7 +15,7 @@ import io
 
 import pandas as pd
 
-from analysis.load import Dataset
+from analysis.data.load import Dataset
 
 
 def _provenance_fields() -> list[dict]:

@@ -10,7 +10,8 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from analysis import annotate, sourcemap, style, tables, timeline
+from analysis.queries import sourcemap, timeline
+from analysis.views import annotate, style, tables
 
 # --- tables: see test_tables.py ---------------------------------------------
 
@@ -81,7 +82,7 @@ def test_house_style_is_colour_blind_safe():
 def test_glue_writes_what_myst_nb_glue_writes(monkeypatch, value, display):
     import myst_nb.ext.glue as mystnb_glue
 
-    from analysis import glue as ours
+    from analysis.views import glue as ours
 
     calls = {}
     monkeypatch.setattr(mystnb_glue, "ipy_display", lambda *a, **k: calls.setdefault("myst_nb", (a, k)))

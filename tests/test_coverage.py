@@ -28,7 +28,7 @@ def test_people_who_took_part_are_all_entities(ds):
 
 
 def test_every_enterprise_has_claims_and_activities(ds):
-    from analysis.roles import enterprises
+    from analysis.queries.roles import enterprises
 
     assert len(enterprises(ds)) == 3
     for firm in enterprises(ds):

@@ -1,7 +1,7 @@
 """Tests of the local Sphinx extension (_ext/report_build.py).
 
-Pure parts are tested directly. The seam between ``analysis.tables`` and Sphinx (a table
-written by :class:`analysis.tables.Table`, numbered and cited; its links and the
+Pure parts are tested directly. The seam between ``analysis.views.tables`` and Sphinx (a table
+written by :class:`analysis.views.tables.Table`, numbered and cited; its links and the
 ``{quote}`` role resolved in ``html`` and ``singlehtml``; quote errors reported at their
 place) is tested on a three-page Sphinx project, which builds in a few seconds.
 """
@@ -19,7 +19,7 @@ from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser as RstParser
 from docutils.utils import new_document
 
-from analysis.tables import Table, quote_cell, source_link
+from analysis.views.tables import Table, quote_cell, source_link
 
 from bookutil import ROOT
 

@@ -19,10 +19,11 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import directives, figures, ledger, timeline
-from analysis.figcheck import Problem, check_figure
-from analysis.reportfig import FigureInputError, ReportFigure
-from analysis.style import BOOK_WIDTH_IN, MIN_FONT_PT, OKABE_ITO, FigureTextError, house_style, style_params
+from analysis.queries import directives, ledger, timeline
+from analysis.views import figures
+from analysis.views.figcheck import Problem, check_figure
+from analysis.views.reportfig import FigureInputError, ReportFigure
+from analysis.views.style import BOOK_WIDTH_IN, MIN_FONT_PT, OKABE_ITO, FigureTextError, house_style, style_params
 
 ROOT = Path(__file__).resolve().parents[1]
 

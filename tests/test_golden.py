@@ -8,7 +8,8 @@ number. The rules themselves are tested on synthetic data (``tests/test_rules.py
 
 import pandas as pd
 
-from analysis import annotate, compare, directives, ledger, overview, sourcemap, timeline
+from analysis.queries import compare, directives, ledger, overview, sourcemap, timeline
+from analysis.views import annotate
 
 #: The article's headline figures (front page and findings), from ``overview.key_figures``.
 KEY_FIGURES = {

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import ReportDataError, UnknownIdError, load_all
-from analysis.load import read_csv_strings
+from analysis.data.load import read_csv_strings
 
 TABLE_ROWS = {
     "entities": 26,
@@ -251,7 +251,7 @@ def test_malformed_date(scratch):
 
 
 def test_default_root_follows_the_working_directory(scratch, monkeypatch):
-    from analysis.load import default_root
+    from analysis.data.load import default_root
 
     (scratch / "chapters").mkdir()
     monkeypatch.chdir(scratch / "chapters")
@@ -403,7 +403,7 @@ def test_a_broken_bibliography_names_the_file(scratch, old, new, message):
 
 
 def test_a_number_followed_by_a_comma_is_read_as_the_number():
-    from analysis.validate import NUMBER_IN_TEXT, check_numbers_in_quotes
+    from analysis.data.validate import NUMBER_IN_TEXT, check_numbers_in_quotes
 
     assert NUMBER_IN_TEXT.findall("it has 28, of which 1,000.5 and 4.0, and 1,879") == ["28", "1,000.5", "4.0", "1,879"]
     res = {"schema": {"fields": [{"name": "value", "type": "number", "appearsInQuote": True}]}}
@@ -530,7 +530,7 @@ def test_a_company_statement_needs_no_independent_source(tmp_path):
 
 def test_list_fields_are_loaded_once_as_tuples(ds):
     """Every field with a ``separator`` comes back as tuples of strings (``()`` when empty): no consumer splits "a|b"."""
-    from analysis.schema import fields
+    from analysis.data.schema import fields
 
     listed = [(res["name"], f["name"], f["separator"]) for res in ds.package["resources"] for f in fields(res) if f.get("separator")]
     assert {(t, c) for t, c, _ in listed} >= {("external_facts", "entity_ids"), ("external_facts", "bib_keys"), ("entities", "variants")}

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from analysis import ReportDataError, load_all
-from analysis import peers as P
-from analysis.errors import Violation
+from analysis.data.errors import Violation
+from analysis.queries import peers as P
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "data/peers.csv"

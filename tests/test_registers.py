@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.codebook import allowed_codes, changes_per_variable, check_codebook, check_recoding_log
-from analysis.inferences import basis_kind, check_basis, page_link
+from analysis.data.registers import allowed_codes, basis_kind, check_basis, check_codebook, check_recoding_log
+from analysis.queries.codebook import changes_per_variable
+from analysis.queries.inferences import page_link
 
 from bookutil import ROOT
 
@@ -234,7 +235,7 @@ def test_removed_rows_count_under_their_table():
 
 
 def test_cross_table_checks_wait_for_every_table():
-    from analysis.codebook import check_registers
+    from analysis.data.registers import check_registers
 
     package = {"resources": [*PACKAGE["resources"], {"name": "inferences", "schema": {"primaryKey": "inference_id", "fields": []}}]}
     inf = pd.DataFrame({"inference_id": ["I01"], "basis": ["Z99"]}, index=[2])
@@ -246,7 +247,7 @@ def test_cross_table_checks_wait_for_every_table():
 
 
 def test_translation_table_links_rows_and_boxes(ds):
-    from analysis.translation import translation_table
+    from analysis.views.listings import translation_table
 
     t = translation_table(ds)
     assert len(t.frame) == len(ds.translation_notes)
@@ -257,7 +258,7 @@ def test_translation_table_links_rows_and_boxes(ds):
 
 
 def test_log_table_lists_every_inference_with_its_page(ds):
-    from analysis.inferences import log_table
+    from analysis.views.listings import log_table
 
     t = log_table(ds, {"chapters/source": "The source"})
     assert len(t.frame) == len(ds.inferences)

@@ -33,7 +33,7 @@ from packaging.utils import canonicalize_name
 from pybtex.database import parse_string
 
 from analysis import load_all
-from analysis.markup import escape_markdown
+from analysis.views.markup import escape_markdown
 
 from bookutil import ROOT, build, copy_book, warnings, why
 
@@ -352,7 +352,7 @@ def test_reuse_page_shows_the_cite_box(site):
 
 
 def test_the_source_page_states_the_terms_of_the_article(ds):
-    from analysis.sourcemap import metadata_table
+    from analysis.queries.sourcemap import metadata_table
 
     meta = metadata_table(ds)
     terms = _flat(meta.loc[meta.field == "Copyright and terms", "value"].item())

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis import compare, directives, language, ledger, overview, profiles, roles
+from analysis.queries import compare, directives, language, ledger, overview, profiles, roles
 
 from synthetic import mini_dataset
 
@@ -83,7 +83,7 @@ def test_key_figures_are_generic(mini):
 
 
 def test_setting_event_dates_come_from_the_role_not_an_id():
-    from analysis import timeline
+    from analysis.queries import timeline
 
     ds = mini_dataset()
     assert roles.setting_event(ds) is None

@@ -268,8 +268,9 @@ def test_figures_never_parse_mathtext(payload_book):
     matplotlib.use("Agg")
     from matplotlib.text import Text
 
-    from analysis import figures, load_all
-    from analysis.timeline import timeline_events
+    from analysis import load_all
+    from analysis.queries.timeline import timeline_events
+    from analysis.views import figures
 
     ds = load_all(payload_book["book"])
     drawn = {"timeline": figures.timeline(timeline_events(ds))}

@@ -2,7 +2,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from analysis import schema
+from analysis.data import schema
 
 
 def test_resource_lookup(ds):

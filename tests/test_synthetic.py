@@ -20,43 +20,19 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis import (
-    annotate,
-    codebook,
-    compare,
-    directives,
-    errors,
-    figcheck,
-    figures,
-    glue,
-    inferences,
-    language,
-    ledger,
-    load,
-    markup,
-    overview,
-    peers,
-    profiles,
-    reportfig,
-    roles,
-    schema,
-    sourcemap,
-    style,
-    tables,
-    text,
-    timeline,
-    translation,
-    validate,
-)
-from analysis.load import Dataset
+from analysis.data import errors, load, registers, schema, text, validate
+from analysis.data import peers as peer_checks
+from analysis.data.load import Dataset
+from analysis.queries import codebook, compare, directives, inferences, language, ledger, overview, peers, profiles, roles, sourcemap, timeline
+from analysis.views import annotate, figcheck, figures, glue, listings, markup, reportfig, style, tables
 
 from synthetic import CLAIMS_RESOURCE, ENTITIES_RESOURCE, TEXT, mini_dataset, with_setting_event
 
 #: Public names that cannot run on an in-memory dataset, with the test that covers them instead.
 NOT_HERE = {
-    "analysis.load.load_all": "reads a data root from disk: tests/test_load.py (one scratch copy per bad input) and tests/test_peers.py (a tiny root)",
-    "analysis.load.default_root": "depends on REPORT_ROOT, the working folder and the install location: tests/test_load.py",
-    "analysis.load.edition": "reads CITATION.cff at the book's root: tests/test_reuse.py",
+    "analysis.data.load.load_all": "reads a data root from disk: tests/test_load.py (one scratch copy per bad input) and tests/test_peers.py (a tiny root)",
+    "analysis.data.load.default_root": "depends on REPORT_ROOT, the working folder and the install location: tests/test_load.py",
+    "analysis.data.load.edition": "reads CITATION.cff at the book's root: tests/test_reuse.py",
 }
 
 CASES: dict[str, Callable[[Dataset], None]] = {}
@@ -77,8 +53,8 @@ def case(*names: str) -> Callable:
 def public_names() -> dict[str, object]:
     """Every public callable of the package, keyed by the module that defines it (re-exports once)."""
     found: dict[str, object] = {}
-    for info in pkgutil.iter_modules(analysis.__path__):
-        module = importlib.import_module(f"analysis.{info.name}")
+    for info in pkgutil.walk_packages(analysis.__path__, "analysis."):
+        module = importlib.import_module(info.name)
         for name in getattr(module, "__all__", []):
             obj = getattr(module, name)
             if callable(obj):
@@ -120,7 +96,7 @@ def columns(violations: list) -> list:
 # ---------------------------------------------------------------- the loader's building blocks
 
 
-@case("load.Dataset")
+@case("data.load.Dataset")
 def _(ds):
     assert ds.row("claims", "C2")["value"] == 5 and ds.entity("firm_g")["short_name"] == "G" and ds.name("zone_z") == "Zone Z"
     with pytest.raises(errors.UnknownIdError, match="unknown id 'nobody'"):
@@ -129,23 +105,7 @@ def _(ds):
         _ = ds.nothing
 
 
-@case("load.parts_read")
-def _(ds):
-    _ = ds.claims  # reading a table of a Dataset notes it for the build's dependency record
-    _ = ds.bibliography.get("news")
-    assert {"claims", "bibliography"} <= load.parts_read()
-    # counting rows or references notes that aspect alone, so a cell edit does not re-execute a chapter that only counts
-    kept = set(load._PARTS_READ)
-    load._PARTS_READ.clear()
-    try:
-        rows, refs = ds.rows("claims"), ds.references("claims")
-        assert load.parts_read() == {"rows:claims", "references:claims"}
-    finally:
-        load._PARTS_READ.update(kept)
-    assert rows == len(ds.claims) and refs == int(ds.claims.entity_id.notna().sum())
-
-
-@case("load.read_csv_strings")
+@case("data.load.read_csv_strings")
 def _(ds):
     frame, header, problems = load.read_csv_strings(claims_csv(ds), "claims.csv")
     assert header == schema.field_names(CLAIMS_RESOURCE) and problems == []
@@ -154,13 +114,13 @@ def _(ds):
     assert ragged and ragged[0].line == 2
 
 
-@case("load.yaml_lines")
+@case("data.load.yaml_lines")
 def _(ds):
     lines = load.yaml_lines("resources:\n  - name: claims\n    path: claims.csv\n")
     assert lines[("resources", 0, "path")] == 3 and lines[("resources",)] == 1
 
 
-@case("errors.Violation", "errors.ReportDataError")
+@case("data.errors.Violation", "data.errors.ReportDataError")
 def _(ds):
     v = [errors.Violation("b.csv", 3, "x", "late"), errors.Violation("a.csv", None, None, "whole file"), errors.Violation("b.csv", 2, "y", "early")]
     err = errors.ReportDataError(v)
@@ -169,13 +129,13 @@ def _(ds):
     assert len(err.violations) == 3
 
 
-@case("errors.UnknownIdError")
+@case("data.errors.UnknownIdError")
 def _(ds):
     err = errors.UnknownIdError("claims", "C9", ds.claims.claim_id.tolist())
     assert isinstance(err, KeyError) and "C9" in str(err) and "claims" in str(err)
 
 
-@case("validate.check_header")
+@case("data.validate.check_header")
 def _(ds):
     names = schema.field_names(CLAIMS_RESOURCE)
     assert validate.check_header(names, CLAIMS_RESOURCE, "claims.csv") == []
@@ -185,7 +145,7 @@ def _(ds):
     assert columns(validate.check_header(names[:-1], CLAIMS_RESOURCE, "claims.csv")) == [(1, "end")]
 
 
-@case("validate.check_types", "schema.pandera_schema")
+@case("data.validate.check_types", "data.schema.pandera_schema")
 def _(ds):
     raw, _, _ = load.read_csv_strings(claims_csv(ds), "claims.csv")
     typed, problems = validate.check_types(raw, CLAIMS_RESOURCE, "claims.csv")
@@ -197,7 +157,7 @@ def _(ds):
     assert set(schema.pandera_schema(CLAIMS_RESOURCE).columns) == set(schema.field_names(CLAIMS_RESOURCE))
 
 
-@case("validate.check_provenance")
+@case("data.validate.check_provenance")
 def _(ds):
     assert validate.check_provenance(by_line(ds.claims), ds.text, "claims.csv") == []
     bad = by_line(ds.claims)
@@ -205,7 +165,7 @@ def _(ds):
     assert [v.line for v in validate.check_provenance(bad, ds.text, "claims.csv")] == [3]
 
 
-@case("validate.check_foreign_keys")
+@case("data.validate.check_foreign_keys")
 def _(ds):
     files = {n: f"{n}.csv" for n in ds.tables}
     package = {"resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]}
@@ -216,7 +176,7 @@ def _(ds):
     assert columns(found) == [(4, "entity_id")] and "firm_q" in found[0].message
 
 
-@case("validate.check_numbers_in_quotes")
+@case("data.validate.check_numbers_in_quotes")
 def _(ds):
     assert validate.check_numbers_in_quotes(by_line(ds.claims), CLAIMS_RESOURCE, "claims.csv") == []
     bad = by_line(ds.claims)
@@ -226,7 +186,7 @@ def _(ds):
     assert validate.check_numbers_in_quotes(comma, CLAIMS_RESOURCE, "claims.csv") == []  # "5," is the number 5
 
 
-@case("validate.check_variants")
+@case("data.validate.check_variants")
 def _(ds):
     assert validate.check_variants(by_line(ds.entities), ds.text, "entities.csv") == []
     bad = by_line(ds.entities)
@@ -235,7 +195,7 @@ def _(ds):
     assert columns(found) == [(2, "variants")] and "Zone Q" in found[0].message
 
 
-@case("validate.check_duplicate_rows")
+@case("data.validate.check_duplicate_rows")
 def _(ds):
     assert validate.check_duplicate_rows(by_line(ds.claims), CLAIMS_RESOURCE, "claims.csv") == []
     copy = pd.concat([ds.claims, ds.claims.iloc[[1]].assign(claim_id="C5")], ignore_index=True)
@@ -243,7 +203,7 @@ def _(ds):
     assert [v.line for v in found] == [6] and "C2" in found[0].message
 
 
-@case("validate.check_date_order")
+@case("data.validate.check_date_order")
 def _(ds):
     res = {
         "name": "facts",
@@ -258,7 +218,7 @@ def _(ds):
     assert columns(validate.check_date_order(facts, res, "facts.csv")) == [(4, "date_end")]
 
 
-@case("validate.check_bib_keys")
+@case("data.validate.check_bib_keys")
 def _(ds):
     facts = by_line(ds.external_facts)
     assert validate.check_bib_keys(facts, set(ds.bibliography), "facts.csv", "refs.bib") == []
@@ -266,7 +226,7 @@ def _(ds):
     assert columns(found) == [(3, "bib_keys")] and "gazette" in found[0].message
 
 
-@case("validate.check_bib_coverage")
+@case("data.validate.check_bib_coverage")
 def _(ds):
     sources = by_line(ds.sources)
     assert validate.check_bib_coverage(sources, {"news": 1, "gazette": 5}, "sources.csv", "refs.bib", "bib_key") == []
@@ -274,7 +234,7 @@ def _(ds):
     assert len(found) == 1 and "orphan" in found[0].message
 
 
-@case("validate.check_bib_urls")
+@case("data.validate.check_bib_urls")
 def _(ds):
     assert validate.check_bib_urls(ds.bibliography, {"news": 1, "gazette": 4}, "refs.bib") == []
     bad = ds.bibliography | {"trap": {"url": "javascript:alert(1)"}}
@@ -282,7 +242,7 @@ def _(ds):
     assert [v.line for v in found] == [7]
 
 
-@case("validate.check_corroboration")
+@case("data.validate.check_corroboration")
 def _(ds):
     links, facts, sources = by_line(ds.claim_context), ds.external_facts, ds.sources
     assert validate.check_corroboration(links, facts, sources, "claim_context.csv") == []
@@ -291,7 +251,7 @@ def _(ds):
     assert columns(found) == [(4, "relation")]  # L3, the only "corroborates" link
 
 
-@case("validate.check_sentence_coverage")
+@case("data.validate.check_sentence_coverage")
 def _(ds):
     found = validate.check_sentence_coverage(by_line(ds.sentences), ds.text, "sentences.csv")
     # the mini table codes four of the text's eight sentences (1, 2, 3 and 7)
@@ -306,7 +266,7 @@ def _(ds):
 # ---------------------------------------------------------------- the data dictionary
 
 
-@case("schema.resource", "schema.fields", "schema.field_names", "schema.primary_key")
+@case("data.schema.resource", "data.schema.fields", "data.schema.field_names", "data.schema.primary_key")
 def _(ds):
     res = schema.resource(ds.package, "claims")
     assert res is CLAIMS_RESOURCE and schema.primary_key(res) == "claim_id"
@@ -315,12 +275,12 @@ def _(ds):
         schema.resource(ds.package, "nothing")
 
 
-@case("schema.foreign_keys")
+@case("data.schema.foreign_keys")
 def _(ds):
     assert schema.foreign_keys(CLAIMS_RESOURCE) == [{"field": "entity_id", "targets": [("entities", "entity_id")], "separator": None}]
 
 
-@case("schema.provenance_keys")
+@case("data.schema.provenance_keys")
 def _(ds):
     assert schema.provenance_keys(ds.package) == {
         "entities": "entity_id",
@@ -332,7 +292,7 @@ def _(ds):
     }
 
 
-@case("schema.dictionary")
+@case("data.schema.dictionary")
 def _(ds):
     d = schema.dictionary({"resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]})
     assert len(d) == len(schema.fields(ENTITIES_RESOURCE)) + len(schema.fields(CLAIMS_RESOURCE))
@@ -340,7 +300,7 @@ def _(ds):
     assert claim_type["required"] == "yes" and claim_type["allowed values"] == "attribute, product, credential, facility"
 
 
-@case("schema.check_package")
+@case("data.schema.check_package")
 def _(ds):
     package = {"source": {"path": "source/article.txt", "sha256": "0" * 64}, "resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]}
     assert schema.check_package(package, "datapackage.yaml") == []
@@ -349,7 +309,7 @@ def _(ds):
     assert len(found) == 1 and "resource 'claims'" in found[0].message and "no_such_field" in found[0].message
 
 
-@case("schema.fullmatch_pattern")
+@case("data.schema.fullmatch_pattern")
 def _(ds):
     import re
 
@@ -360,79 +320,79 @@ def _(ds):
 # ---------------------------------------------------------------- the registers
 
 
-@case("codebook.allowed_codes")
+@case("data.registers.allowed_codes")
 def _(ds):
     field = next(f for f in schema.fields(CLAIMS_RESOURCE) if f["name"] == "claim_type")
-    assert codebook.allowed_codes(field) == ["attribute", "product", "credential", "facility"]
+    assert registers.allowed_codes(field) == ["attribute", "product", "credential", "facility"]
     evaluative = next(f for f in schema.fields(CLAIMS_RESOURCE) if f["name"] == "evaluative")
-    assert codebook.allowed_codes(evaluative) == ["true", "false"]
-    assert codebook.allowed_codes({"name": "statement", "type": "string"}) is None
+    assert registers.allowed_codes(evaluative) == ["true", "false"]
+    assert registers.allowed_codes({"name": "statement", "type": "string"}) is None
 
 
-@case("codebook.check_codebook")
+@case("data.registers.check_codebook")
 def _(ds):
-    found = codebook.check_codebook(by_line(ds.codebook), ds.package, "codebook.csv")
+    found = registers.check_codebook(by_line(ds.codebook), ds.package, "codebook.csv")
     assert found and all(v.file == "codebook.csv" for v in found)  # the mini codebook leaves codes out
     messages = " ".join(v.message for v in found)
     assert "'learn_from_host'" in messages and "'platforms'" in messages and "claims.qualifier" in messages
 
 
-@case("codebook.check_recoding_log")
+@case("data.registers.check_recoding_log")
 def _(ds):
     log = by_line(ds.recoding_log)
-    assert codebook.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv") == []
+    assert registers.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv") == []
     log.loc[2, "new"] = "false"  # C1 is evaluative now, so the log's new value is wrong
-    assert columns(codebook.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv")) == [(2, "new")]
+    assert columns(registers.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv")) == [(2, "new")]
 
 
-@case("codebook.check_registers")
+@case("data.registers.check_registers")
 def _(ds):
     files = {n: f"{n}.csv" for n in ds.tables}
     tables_ = {n: by_line(t) for n, t in ds.tables.items()}
-    found = codebook.check_registers(tables_, ds.package, files, set(ds.bibliography))
+    found = registers.check_registers(tables_, ds.package, files, set(ds.bibliography))
     assert {v.file for v in found} <= {"codebook.csv"}  # only the codebook's missing codes
     tables_["inferences"].at[2, "basis"] = ("S1", "V9")
-    assert (2, "basis") in columns(codebook.check_registers(tables_, ds.package, files, set(ds.bibliography)))
+    assert (2, "basis") in columns(registers.check_registers(tables_, ds.package, files, set(ds.bibliography)))
 
 
-@case("codebook.changes_per_variable")
+@case("queries.codebook.changes_per_variable")
 def _(ds):
     c = codebook.changes_per_variable(ds).set_index("variable")
     assert c.loc["claims.evaluative", "rows changed"] == 1 and c.loc["claims: rows removed", "rows coded"] == len(ds.claims) + 1
 
 
-@case("codebook.codebook_table")
+@case("views.listings.codebook_table")
 def _(ds):
-    t = codebook.codebook_table(ds, "directives.category")
+    t = listings.codebook_table(ds, "directives.category")
     assert len(t.frame) == 1 and "Includes: Teams." in t.frame.iloc[0, 1] and t.name == "tbl-codebook-directives-category"
-    assert len(codebook.codebook_table(ds).frame) == len(ds.codebook)
+    assert len(listings.codebook_table(ds).frame) == len(ds.codebook)
 
 
-@case("inferences.basis_kind")
+@case("data.registers.basis_kind")
 def _(ds):
-    assert [inferences.basis_kind(x) for x in "S1|V1|news|a free phrase".split("|")] == ["id", "id", "key", "phrase"]
+    assert [registers.basis_kind(x) for x in "S1|V1|news|a free phrase".split("|")] == ["id", "id", "key", "phrase"]
 
 
-@case("inferences.check_basis")
+@case("data.registers.check_basis")
 def _(ds):
     inf = by_line(ds.inferences)
     ids = set(ds.sentences.sentence_id) | set(ds.activities.activity_id)
-    assert inferences.check_basis(inf, ids, set(ds.bibliography), "inferences.csv") == []
-    found = inferences.check_basis(inf, ids - {"V1"}, set(), "inferences.csv")
+    assert registers.check_basis(inf, ids, set(ds.bibliography), "inferences.csv") == []
+    found = registers.check_basis(inf, ids - {"V1"}, set(), "inferences.csv")
     assert columns(found) == [(2, "basis"), (2, "basis")] and "'V1'" in found[0].message and "'news'" in found[1].message
 
 
-@case("inferences.log_table", "inferences.box_anchor", "inferences.page_link")
+@case("views.listings.log_table", "queries.inferences.box_anchor", "queries.inferences.page_link")
 def _(ds):
-    t = inferences.log_table(ds, {"chapters/visit": "The visit"})
+    t = listings.log_table(ds, {"chapters/visit": "The visit"})
     row = t.frame.iloc[0]
     assert row["inference"].target == inferences.box_anchor("I1") == "inference-i1" and str(row["boxed in"]) == "The visit"
     assert inferences.page_link("chapters/visit", "I1") == "visit.html#inference-i1"
 
 
-@case("translation.translation_table")
+@case("views.listings.translation_table")
 def _(ds):
-    t = translation.translation_table(ds)
+    t = listings.translation_table(ds)
     assert t.frame["rows it affects"].tolist() == ["S1, V1", "D2"] and t.frame["inference"].tolist() == ["I1", "—"]
     assert t.frame["English as printed"].iloc[0].row_id == "N1"
 
@@ -440,7 +400,14 @@ def _(ds):
 # ---------------------------------------------------------------- the visit
 
 
-@case("roles.with_role", "roles.host_zone", "roles.enterprises", "roles.stops", "roles.setting_event", "roles.short_name")
+@case(
+    "queries.roles.with_role",
+    "queries.roles.host_zone",
+    "queries.roles.enterprises",
+    "queries.roles.stops",
+    "queries.roles.setting_event",
+    "queries.roles.short_name",
+)
 def _(ds):
     assert roles.with_role(ds, "enterprise") == roles.enterprises(ds) == ["firm_f", "firm_g"]
     assert roles.stops(ds) == [roles.host_zone(ds), "firm_f", "firm_g"]
@@ -448,7 +415,7 @@ def _(ds):
     assert roles.short_name(ds, "firm_g") == "G" and roles.short_name(ds, "hall_f") == "Hall of F"
 
 
-@case("profiles.claims_about", "profiles.activities_at", "profiles.topics_at", "profiles.quantified")
+@case("queries.profiles.claims_about", "queries.profiles.activities_at", "queries.profiles.topics_at", "queries.profiles.quantified")
 def _(ds):
     assert profiles.claims_about(ds, "firm_g").claim_id.tolist() == ["C3"]
     assert profiles.activities_at(ds, "firm_f").activity_id.tolist() == ["V2", "V3"]
@@ -456,29 +423,35 @@ def _(ds):
     assert profiles.quantified(ds, "firm_g").empty and profiles.quantified(ds, "firm_f").value.tolist() == [5]
 
 
-@case("profiles.activities_table", "profiles.quantified_table")
+@case("views.listings.activities_table", "views.listings.quantified_table")
 def _(ds):
-    a = profiles.activities_table(ds, "What the mayor did", name="tbl-mini")
+    a = listings.activities_table(ds, "What the mayor did", name="tbl-mini")
     assert len(a.frame) == 3 and a.caption == "What the mayor did" and ":name: tbl-mini" in a.to_markdown()
-    q = profiles.quantified_table(ds, "Numbers")
+    q = listings.quantified_table(ds, "Numbers")
     assert len(q.frame) == 1 and "5" in q.to_markdown()
 
 
-@case("profiles.context_about", "profiles.context_table", "profiles.facts_table")
+@case("queries.profiles.context_about", "views.listings.context_table", "views.listings.facts_table")
 def _(ds):
     assert profiles.context_about(ds, ["zone_z"]).fact_id.tolist() == ["F2"]
-    assert len(profiles.context_table(ds, ["firm_f", "zone_z"], "Outside facts").frame) == 2
-    t = profiles.facts_table(ds, ["F2", "F1"], "Chosen facts")
+    assert len(listings.context_table(ds, ["firm_f", "zone_z"], "Outside facts").frame) == 2
+    t = listings.facts_table(ds, ["F2", "F1"], "Chosen facts")
     assert t.frame.iloc[0].astype(str).str.contains("The zone opened.").any()
 
 
-@case("compare.comparison_matrix")
+@case("queries.compare.comparison_matrix")
 def _(ds):
     m = compare.comparison_matrix(ds)
     assert list(m.columns) == ["Firm F Ltd", "G"] and m.loc["claims about it"].tolist() == [2, 1]
 
 
-@case("directives.category_labels", "directives.category_counts", "directives.specificity", "directives.evidence_kinds", "directives.linked_directives")
+@case(
+    "queries.directives.category_labels",
+    "queries.directives.category_counts",
+    "queries.directives.specificity",
+    "queries.directives.evidence_kinds",
+    "queries.directives.linked_directives",
+)
 def _(ds):
     assert directives.category_labels(ds)["talent"] == "Talent"
     assert directives.category_counts(ds).sum() == len(ds.directives)
@@ -487,20 +460,20 @@ def _(ds):
     assert directives.linked_directives(ds).sum() == len(ds.directive_evidence)
 
 
-@case("ledger.ledger", "ledger.grade_counts", "ledger.check_counts")
+@case("queries.ledger.ledger", "queries.ledger.grade_counts", "queries.ledger.check_counts")
 def _(ds):
     assert ledger.ledger(ds).claim_id.tolist() == ds.claims.claim_id.tolist()
     assert list(ledger.grade_counts(ds).index) == list(ledger.GRADES) and ledger.grade_counts(ds).sum() == len(ds.claims)
     assert list(ledger.check_counts(ds).index) == list(ledger.CHECKS) and ledger.check_counts(ds).sum() == len(ds.claims)
 
 
-@case("language.register_balance", "language.factual_words")
+@case("queries.language.register_balance", "queries.language.factual_words")
 def _(ds):
     assert language.register_balance(ds)["sentences"].sum() == len(ds.sentences)
     assert language.factual_words(ds).sum() == 10
 
 
-@case("overview.table_summary", "overview.checks_table", "overview.key_figures")
+@case("queries.overview.table_summary", "queries.overview.checks_table", "queries.overview.key_figures")
 def _(ds):
     s = overview.table_summary(ds)
     assert len(s) == len(ds.tables) and s.iloc[:, 0].tolist()[:2] == ["entities.csv", "claims.csv"]
@@ -510,7 +483,7 @@ def _(ds):
     assert k["claims"] == 4 and k["enterprises"] == 2 and k["sentences"] == 4
 
 
-@case("sourcemap.metadata_table", "sourcemap.paragraph_map")
+@case("queries.sourcemap.metadata_table", "queries.sourcemap.paragraph_map")
 def _(ds):
     m = sourcemap.metadata_table(ds).set_index("field")["value"]
     assert m["Title"] == "Mayor A visits Zone Z" and m["Size"].startswith("1 paragraphs")
@@ -518,7 +491,7 @@ def _(ds):
     assert p.loc[0, ["sentences", "claims", "activities", "directives"]].tolist() == [4, 4, 3, 2]
 
 
-@case("annotate.coded_spans", "annotate.annotated_html")
+@case("views.annotate.coded_spans", "views.annotate.annotated_html")
 def _(ds):
     spans = annotate.coded_spans(ds)
     assert set(spans.table) == {"claims", "activities", "directives", "entities"}
@@ -528,7 +501,13 @@ def _(ds):
     assert html.count('class="sentence"') == len(ds.sentences) and 'id="q-c2"' in html and 'title="sentence 4">4<' in html
 
 
-@case("timeline.timeline_events", "timeline.visit_window", "timeline.focus_window", "timeline.setting_event_dates", "timeline.date_phrases")
+@case(
+    "queries.timeline.timeline_events",
+    "queries.timeline.visit_window",
+    "queries.timeline.focus_window",
+    "queries.timeline.setting_event_dates",
+    "queries.timeline.date_phrases",
+)
 def _(ds):
     ds = with_setting_event(ds)
     ev = timeline.timeline_events(ds)
@@ -539,7 +518,7 @@ def _(ds):
     assert timeline.date_phrases(ds) == {"visit_from": "1", "visit_to": "3 May 2020", "event_from": "2", "event_to": "4 May 2020"}
 
 
-@case("timeline.period_end", "timeline.plain_dates")
+@case("queries.timeline.period_end", "queries.timeline.plain_dates")
 def _(ds):
     start = pd.Timestamp("2020-02-10")
     assert timeline.period_end(start, None, "month") == pd.Timestamp("2020-02-29") and timeline.period_end(start, None, "year") == pd.Timestamp("2020-12-31")
@@ -549,23 +528,23 @@ def _(ds):
 # ---------------------------------------------------------------- the peers
 
 
-@case("peers.check_peers")
+@case("data.peers.check_peers")
 def _(ds):
-    assert peers.check_peers(by_line(ds.peers), "peers.csv") == []
+    assert peer_checks.check_peers(by_line(ds.peers), "peers.csv") == []
     bad = by_line(ds.peers)
     bad.loc[4, "is_subject"] = True
     bad.loc[3, "evidence"] = "One two three four five six seven eight nine"
-    assert columns(peers.check_peers(bad, "peers.csv")) == [(3, "evidence"), (4, "is_subject")]
+    assert columns(peer_checks.check_peers(bad, "peers.csv")) == [(3, "evidence"), (4, "is_subject")]
 
 
-@case("peers.peers_of", "peers.subject_of")
+@case("queries.peers.peers_of", "queries.peers.subject_of")
 def _(ds):
     assert peers.subject_of(ds.peers).peer_id == "P1" and peers.peers_of(ds.peers).peer_id.tolist() == ["P2", "P3"]
     with pytest.raises(LookupError):
         peers.subject_of(peers.peers_of(ds.peers))
 
 
-@case("peers.trips_out", "peers.trip_table", "peers.purpose_counts", "peers.learning_share", "peers.trip_events")
+@case("queries.peers.trips_out", "queries.peers.trip_table", "queries.peers.purpose_counts", "queries.peers.learning_share", "queries.peers.trip_events")
 def _(ds):
     trips = peers.trips_out(ds.peers, "Mayor A", "2020-01-01", "2020-12-31")
     assert trips.peer_id.tolist() == ["P1", "P2"]  # P2 led by another, with Mayor A; P3 is not a trip
@@ -578,7 +557,7 @@ def _(ds):
     assert ev.date.tolist() == [pd.Timestamp("2020-05-15"), pd.Timestamp("2020-07-15")] and ev.highlight.tolist() == [True, False]
 
 
-@case("peers.firm_description", "peers.directive_visibility", "peers.specificity_shares")
+@case("queries.peers.firm_description", "queries.peers.directive_visibility", "queries.peers.specificity_shares")
 def _(ds):
     assert peers.firm_description(ds.peers).peer_id.tolist() == ["P1", "P3"]  # the subject first
     v = peers.directive_visibility(ds.peers)
@@ -590,7 +569,7 @@ def _(ds):
 # ---------------------------------------------------------------- text
 
 
-@case("text.Span", "text.paragraphs", "text.paragraph_at")
+@case("data.text.Span", "data.text.paragraphs", "data.text.paragraph_at")
 def _(ds):
     (p,) = text.paragraphs(ds.text)
     assert p == text.Span(1, 1, 0, len(TEXT), TEXT) and text.paragraph_at(ds.text, 10) == 1
@@ -598,7 +577,7 @@ def _(ds):
         text.paragraph_at(ds.text, len(TEXT) + 5)
 
 
-@case("text.sentences")
+@case("data.text.sentences")
 def _(ds):
     s = text.sentences(ds.text)
     assert [x.text for x in s][:2] == ["Mayor A visits Zone Z.", "Zone Z is a paradise."] and len(s) == 8
@@ -607,7 +586,7 @@ def _(ds):
     assert len(text.sentences("Zone Z. Firm F.", ["Z."])) == 1
 
 
-@case("text.find_all", "text.locate")
+@case("data.text.find_all", "data.text.locate")
 def _(ds):
     assert text.find_all("Zone Z", ds.text) == [15, 23]
     assert text.locate("Zone Z", ds.text, 2).start == 23
@@ -615,7 +594,7 @@ def _(ds):
         text.locate("Zone Z", ds.text, 3)
 
 
-@case("text.normalise", "text.words", "text.word_counts")
+@case("data.text.normalise", "data.text.words", "data.text.word_counts")
 def _(ds):
     assert text.normalise("High - tech \u201cgood\u201d") == 'High-tech "good"'
     assert text.words("Firm F has 5 patents") == ["firm", "f", "patents"]
@@ -625,7 +604,7 @@ def _(ds):
 # ---------------------------------------------------------------- tables and markup
 
 
-@case("tables.Table")
+@case("views.tables.Table")
 def _(ds):
     t = tables.Table(ds.claims[["claim_id", "statement"]], "Claims & more", name="tbl-mini")
     md = t.to_markdown()
@@ -633,7 +612,7 @@ def _(ds):
     assert "<caption>Claims &amp; more</caption>" in t.to_html() and t.label == "tbl-mini"
 
 
-@case("tables.Ref", "tables.SourceLink", "tables.anchor", "tables.source_link", "tables.quote_cell")
+@case("views.tables.Ref", "views.tables.SourceLink", "views.tables.anchor", "views.tables.source_link", "views.tables.quote_cell")
 def _(ds):
     assert tables.anchor("C2") == "q-c2"
     assert tables.source_link("C2").markdown() == "[C2](#q-c2)" and tables.source_link("C2", "here").markdown() == "[here](#q-c2)"
@@ -642,7 +621,7 @@ def _(ds):
     assert tables.Ref("see", "tbl-mini").markdown() == "[see](#tbl-mini)"
 
 
-@case("tables.Cite")
+@case("views.tables.Cite")
 def _(ds):
     c = tables.Cite(ds.external_facts.bib_keys.iloc[0])
     assert c.keys == ("news",) and c.markdown() == "{cite:p}`news`" and str(c) == "news"
@@ -652,20 +631,20 @@ def _(ds):
     assert "{cite:p}`news`" in tables.Table(pd.DataFrame({"sources": [c]}), "c").to_markdown()
 
 
-@case("tables.escape_markdown", "tables.slug", "markup.escape_markdown")
+@case("views.tables.escape_markdown", "views.tables.slug", "views.markup.escape_markdown")
 def _(ds):
     assert markup.escape_markdown("*F* [1]") == "\\*F\\* \\[1\\]"
     assert tables.escape_markdown("a|b") == "a\\|b"
     assert tables.slug("Firm F & Firm G: a comparison") == "firm-f-firm-g-a-comparison"
 
 
-@case("markup.download_link")
+@case("views.markup.download_link")
 def _(ds):
     link = markup.download_link("data/claims.csv")
     assert link.endswith(">claims.csv</a>") and "download" in link and markup.DOWNLOADS in link
 
 
-@case("glue.glue")
+@case("views.glue.glue")
 def _(ds):
     calls = []
     original = glue.ipy_display
@@ -681,7 +660,7 @@ def _(ds):
 # ---------------------------------------------------------------- figures
 
 
-@case("figures.timeline", "figcheck.check_figure", "figcheck.Problem", "reportfig.ReportFigure")
+@case("views.figures.timeline", "views.figcheck.check_figure", "views.figcheck.Problem", "views.reportfig.ReportFigure")
 def _(ds):
     ds = with_setting_event(ds)
     fig = figures.timeline(timeline.timeline_events(ds), window=timeline.focus_window(ds), name="mini-timeline")
@@ -691,36 +670,36 @@ def _(ds):
     assert str(figcheck.Problem("font", "too small")).startswith("font")
 
 
-@case("figures.dot_chart")
+@case("views.figures.dot_chart")
 def _(ds):
     fig = figures.dot_chart(directives.category_counts(ds), "directive clauses")
     assert figcheck.check_figure(fig) == [] and "Talent" in [t.get_text() for t in fig.visible_texts()]
 
 
-@case("figures.event_strip")
+@case("views.figures.event_strip")
 def _(ds):
     fig = figures.event_strip(peers.trip_events(ds.peers[ds.peers.genre == "delegation_out"]))
     assert figcheck.check_figure(fig) == [] and any("City Z" in t.get_text() for t in fig.visible_texts())
 
 
-@case("reportfig.FigureInputError")
+@case("views.reportfig.FigureInputError")
 def _(ds):
     with pytest.raises(reportfig.FigureInputError):
         figures.dot_chart(pd.Series(dtype=int), "nothing")
 
 
-@case("reportfig.new_figure")
+@case("views.reportfig.new_figure")
 def _(ds):
     fig = reportfig.new_figure("mini", 2.0)
     assert tuple(fig.get_size_inches()) == (style.BOOK_WIDTH_IN, 2.0) and fig.to_svg().lstrip().startswith("<?xml")
 
 
-@case("figcheck.house_colours")
+@case("views.figcheck.house_colours")
 def _(ds):
     assert {c.upper() for c in style.OKABE_ITO.values()} <= figcheck.house_colours()
 
 
-@case("style.house_style", "style.style_params")
+@case("views.style.house_style", "views.style.style_params")
 def _(ds):
     before = dict(matplotlib.rcParams)
     params = style.style_params()
@@ -729,7 +708,7 @@ def _(ds):
     assert dict(matplotlib.rcParams) == before
 
 
-@case("style.font_files", "style.undrawable", "style.check_drawable", "style.FigureTextError")
+@case("views.style.font_files", "views.style.undrawable", "views.style.check_drawable", "views.style.FigureTextError")
 def _(ds):
     assert style.font_files() and all(p.exists() for p in style.font_files())
     assert style.undrawable("Zone Z 区") == [] and style.undrawable("𓀀") == ["𓀀"]

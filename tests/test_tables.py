@@ -1,4 +1,4 @@
-"""Unit tests of analysis.tables: the three display forms of a Table and the link cells."""
+"""Unit tests of analysis.views.tables: the three display forms of a Table and the link cells."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pickle
 
 import pandas as pd
 
-from analysis import tables
-from analysis.tables import SourceLink, Table, anchor, escape_markdown, quote_cell, slug, source_link
+from analysis.views import tables
+from analysis.views.tables import SourceLink, Table, anchor, escape_markdown, quote_cell, slug, source_link
 
 
 def test_anchor_is_a_safe_lower_case_id():

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis import text as t
+from analysis.data import text as t
 
 
 def test_paragraphs_split_at_blank_runs(text):

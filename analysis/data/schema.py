@@ -283,7 +283,7 @@ class _Checker:
                 hint = (
                     f" (did you mean '{close[0]}'?)"
                     if close
-                    else f" (known keys: {', '.join(sorted(allowed))}; a new extension key must be documented in the dictionary's header and known to analysis.schema)"
+                    else f" (known keys: {', '.join(sorted(allowed))}; a new extension key must be documented in the dictionary's header and known to analysis.data.schema)"
                 )
                 self.add(path + (key,), where, f"unknown key '{key}'{hint}")
 

@@ -12,10 +12,10 @@ import html
 
 import pandas as pd
 
-from .load import Dataset
-from .schema import provenance_keys
+from ..data.load import Dataset
+from ..data.schema import provenance_keys
+from ..data.text import find_all, paragraphs
 from .tables import anchor
-from .text import find_all, paragraphs
 
 __all__ = ["MARKED", "coded_spans", "annotated_html"]
 

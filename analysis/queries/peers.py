@@ -1,25 +1,20 @@
 """The peers table: a coded sample of readouts of the same genre, its domain checks and its summaries.
 
 The checks take the typed table as the loader builds it (indexed by file line) and return
-:class:`~analysis.errors.Violation` objects; the summaries take the loaded table (plain index).
+:class:`~analysis.data.errors.Violation` objects; the summaries take the loaded table (plain index).
 Nothing here names a particular readout: the subject row is found by its ``is_subject`` flag,
 the person whose trips are counted is a parameter.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import pandas as pd
 
-from .errors import Violation
+from ..data.peers import SPECIFICITY_FLAGS
 
 __all__ = [
     "SPECIFICITY_FLAGS",
     "PURPOSE_LABELS",
-    "EVIDENCE_MAX_WORDS",
-    "check_peers",
     "peers_of",
     "subject_of",
     "trips_out",
@@ -32,8 +27,6 @@ __all__ = [
     "trip_events",
 ]
 
-#: The four marks of a specific directive, as columns of the table.
-SPECIFICITY_FLAGS: list[str] = ["has_quantity", "has_deadline", "has_budget", "has_unit"]
 
 #: Readable names of the purposes of a trip out.
 PURPOSE_LABELS: dict[str, str] = {
@@ -43,90 +36,6 @@ PURPOSE_LABELS: dict[str, str] = {
     "event_attendance": "Event attendance",
     "other": "Other",
 }
-
-#: Longest evidence fragment allowed, in words.
-EVIDENCE_MAX_WORDS = 8
-
-_SENTENCE = re.compile(r"^[\"“'‘]?[A-Z].*[.!?][\"”'’]?$", re.DOTALL)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
-
-
-def _normal_url(url: str) -> str:
-    return re.sub(r"^https?://", "", url.strip()).rstrip("/").lower()
-
-
-def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
-    """Domain checks of the peers table.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The typed table, indexed by the line of the CSV file.
-    file : str
-        Path used in messages.
-
-    Returns
-    -------
-    list of Violation
-        Counts and marks given for text that is not visible; a zero count on a truncated page;
-        marks missing where directives are counted; a purpose or trip outside a trip out;
-        evidence too long or a whole sentence; dates whose precision and basis disagree;
-        the same page twice (http/https or a trailing slash); more than one subject row.
-    """
-    out: list[Violation] = []
-    seen: dict[str, int] = {}
-    subjects: list[int] = []
-    for line, row in table.iterrows():
-        line = int(line)
-        count = row["directive_clauses_visible"]
-        truncated = row["visibility"] == "truncated"
-        if _missing(count) or count == 0:
-            for flag in SPECIFICITY_FLAGS:
-                if not _missing(row[flag]):
-                    why = "no directive passage is visible" if _missing(count) else "no directive clause is counted"
-                    out.append(Violation(file, line, flag, f"a specificity mark is given but {why}; leave it empty"))
-        else:
-            for flag in SPECIFICITY_FLAGS:
-                if _missing(row[flag]):
-                    out.append(Violation(file, line, flag, f"{int(count)} directive clause(s) are counted, so this mark must be true or false"))
-        if not _missing(count) and count == 0 and truncated:
-            out.append(
-                Violation(file, line, "directive_clauses_visible", "0 directives on a truncated page: the part not stored may hold them; leave the cell empty")
-            )
-        if row["genre"] == "delegation_out":
-            if _missing(row["purpose"]):
-                out.append(Violation(file, line, "purpose", "a trip out (genre delegation_out) needs a purpose"))
-            if _missing(row["trip_id"]):
-                out.append(Violation(file, line, "trip_id", "a trip out (genre delegation_out) needs a trip_id"))
-        else:
-            for column in ("purpose", "trip_id"):
-                if not _missing(row[column]):
-                    out.append(Violation(file, line, column, f"only trips out (genre delegation_out) have a {column}; this row's genre is {row['genre']!r}"))
-        evidence = row["evidence"]
-        if not _missing(evidence):
-            words = len(str(evidence).split())
-            if words > EVIDENCE_MAX_WORDS:
-                out.append(Violation(file, line, "evidence", f"the fragment has {words} words; at most {EVIDENCE_MAX_WORDS} are allowed"))
-            elif _SENTENCE.match(str(evidence).strip()):
-                out.append(Violation(file, line, "evidence", "the fragment is a whole sentence; keep a part of it only"))
-        precision, date = row["date_precision"], row["date"]
-        if row["date_basis"] == "stated" and precision != "day":
-            out.append(Violation(file, line, "date_precision", f"a stated date gives month and day, so its precision is 'day', not {precision!r}"))
-        if not _missing(date) and ((precision == "month" and date.day != 1) or (precision == "year" and (date.month, date.day) != (1, 1))):
-            out.append(Violation(file, line, "date", f"a date of precision {precision!r} is written as the first day of that {precision}"))
-        key = _normal_url(str(row["url"]))
-        if key in seen:
-            out.append(Violation(file, line, "url", f"the same page as line {seen[key]} (addresses differ only in http/https or a trailing slash)"))
-        else:
-            seen[key] = line
-        if row["is_subject"] is True:
-            subjects.append(line)
-    for line in subjects[1:]:
-        out.append(Violation(file, line, "is_subject", f"only one row can be the subject; line {subjects[0]} already is"))
-    return out
 
 
 def peers_of(peers: pd.DataFrame) -> pd.DataFrame:

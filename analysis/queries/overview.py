@@ -6,11 +6,11 @@ import inspect
 
 import pandas as pd
 
-from . import validate
+from ..data import validate
+from ..data.load import Dataset
 from .directives import linked_directives, specificity
 from .language import factual_words, register_balance
 from .ledger import grade_counts
-from .load import Dataset
 from .roles import enterprises, host_zone
 
 __all__ = ["table_summary", "checks_table", "key_figures"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .load import Dataset
-from .text import paragraphs
+from ..data.load import Dataset
+from ..data.text import paragraphs
 
 __all__ = ["metadata_table", "paragraph_map"]
 

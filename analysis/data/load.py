@@ -1,7 +1,7 @@
 """The one loader: reads the source, the data dictionary and every table, and validates them.
 
 This is the only module that touches the file system. ``load_all()`` either returns
-a fully checked :class:`Dataset` or raises :class:`~analysis.errors.ReportDataError`
+a fully checked :class:`Dataset` or raises :class:`~analysis.data.errors.ReportDataError`
 listing every problem with its file, line and column.
 """
 
@@ -24,12 +24,12 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 
 from . import validate as v
-from .codebook import check_registers
 from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
+from .registers import check_registers
 from .schema import check_package, field_names, fields, foreign_keys, primary_key, resource
 
-__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition", "parts_read"]
+__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
 PACKAGE_FILE = "data/datapackage.yaml"
 BIB_FILE = "references.bib"
@@ -49,71 +49,7 @@ def default_root() -> Path:
     for folder in (here, *here.parents):
         if (folder / "data" / "datapackage.yaml").is_file():
             return folder
-    return Path(__file__).resolve().parents[1]
-
-
-_PARTS_READ: set[str] = set()
-
-
-def parts_read() -> frozenset[str]:
-    """The tables (by resource name) that this process has read from a loaded :class:`Dataset`.
-
-    ``"bibliography"`` stands for ``references.bib``; ``"rows:<table>"`` and
-    ``"references:<table>"`` for a table of which only the row count, or only the
-    foreign-key columns, were used (:meth:`Dataset.rows`, :meth:`Dataset.references`).
-    The book's build records this for
-    each chapter, so that a change to one table re-executes only the chapters that read it
-    (see ``_ext/report_build.py``).
-    """
-    return frozenset(_PARTS_READ)
-
-
-class _Noted(dict):
-    """A mapping that notes, under ``part`` (or each key when ``part`` is None), every read of its values."""
-
-    def __init__(self, data: dict, part: str | None = None) -> None:
-        super().__init__(data)
-        self._part = part
-
-    def _note(self, key: Any = None) -> None:
-        if self._part is not None:
-            _PARTS_READ.add(self._part)
-        elif key is None:
-            _PARTS_READ.update(dict.keys(self))
-        else:
-            _PARTS_READ.add(key)
-
-    def __getitem__(self, key: Any) -> Any:
-        self._note(key)
-        return super().__getitem__(key)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self._note(key)
-        return super().get(key, default)
-
-    def __iter__(self):
-        self._note()
-        return super().__iter__()
-
-    def keys(self):
-        self._note()
-        return super().keys()
-
-    def values(self):
-        self._note()
-        return super().values()
-
-    def items(self):
-        self._note()
-        return super().items()
-
-    def copy(self) -> dict:
-        self._note()
-        return dict(super().items())
-
-    def __reduce__(self):
-        self._note()
-        return (dict, (dict(super().items()),))
+    return Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -141,10 +77,6 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     bibliography: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.tables = _Noted(self.tables)  # every read of a table (or the bibliography) is noted: parts_read()
-        self.bibliography = _Noted(self.bibliography, "bibliography")
-
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
@@ -152,21 +84,12 @@ class Dataset:
         raise AttributeError(f"the dataset has no table {name!r} (tables: {', '.join(tables) or 'none'})")
 
     def rows(self, table: str) -> int:
-        """The number of rows of ``table``.
-
-        Noted as ``rows:<table>``, not as a read of the table: a chapter that only counts
-        rows is not executed again when a cell changes (see :func:`parts_read`).
-        """
-        _PARTS_READ.add(f"rows:{table}")
-        return len(dict.__getitem__(self.tables, table))
+        """The number of rows of ``table``."""
+        return len(self.tables[table])
 
     def references(self, table: str) -> int:
-        """How many references to other tables ``table`` holds: one per filled foreign-key cell, one per item of a list.
-
-        Noted as ``references:<table>`` (it depends on the foreign-key columns only).
-        """
-        _PARTS_READ.add(f"references:{table}")
-        frame = dict.__getitem__(self.tables, table)
+        """How many references to other tables ``table`` holds: one per filled foreign-key cell, one per item of a list."""
+        frame = self.tables[table]
         fks = foreign_keys(resource(self.package, table))
         return int(sum(sum(len(v) if isinstance(v, tuple | list) else int(pd.notna(v)) for v in frame[fk["field"]]) for fk in fks))
 
@@ -383,7 +306,7 @@ def _check_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str | N
 def load_all(root: str | Path | None = None) -> Dataset:
     """Load and validate the source, the data dictionary and every curated table.
 
-    The data dictionary is checked first (:func:`analysis.schema.check_package`); a broken
+    The data dictionary is checked first (:func:`analysis.data.schema.check_package`); a broken
     dictionary stops everything, since nothing can be checked with it. Every other problem
     (a missing or non-UTF-8 file, a YAML or BibTeX syntax error, a changed source, a bad
     cell, a dangling reference, a copied row, a corroboration without an independent

@@ -4,11 +4,11 @@
 
 * ``overlap``: two drawn texts whose rendered boxes overlap;
 * ``outside``: a drawn text or legend reaching beyond the canvas (it would be clipped);
-* ``small-text``: text below ``min_pt`` points at the book's width (:data:`~analysis.style.MIN_FONT_PT`,
-  9 pt, at :data:`~analysis.style.BOOK_WIDTH_IN`, 7 in; a wider figure is scaled down by the page
+* ``small-text``: text below ``min_pt`` points at the book's width (:data:`~analysis.views.style.MIN_FONT_PT`,
+  9 pt, at :data:`~analysis.views.style.BOOK_WIDTH_IN`, 7 in; a wider figure is scaled down by the page
   and its text with it);
 * ``fractional-ticks``: an axis that shows counts (``fig.count_axes``, set by
-  :meth:`~analysis.reportfig.ReportFigure.mark_counts`) with a tick that is not a whole number;
+  :meth:`~analysis.views.reportfig.ReportFigure.mark_counts`) with a tick that is not a whole number;
 * ``colour``: a colour outside the house palette (Okabe-Ito, plus greys, white and black);
 * ``colour-only``: two groups of data marks in one axes that differ only in colour (same kind of
   mark, same marker, hatch and line style), so that the meaning rests on colour alone. Artists

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .load import Dataset
+from ..data.load import Dataset
 
 __all__ = ["register_balance", "factual_words"]
 

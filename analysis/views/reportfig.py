@@ -82,7 +82,7 @@ class ReportFigure(Figure):
         self.omitted = None
         FigureCanvasAgg(self)
 
-    #: Context every drawing and measurement of the figure happens in (used by :mod:`analysis.figcheck`).
+    #: Context every drawing and measurement of the figure happens in (used by :mod:`analysis.views.figcheck`).
     drawing_context = staticmethod(house_style)
 
     # --- drawing --------------------------------------------------------------

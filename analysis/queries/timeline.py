@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .load import Dataset
+from ..data.load import Dataset
 from .roles import setting_event
 
 __all__ = ["timeline_events", "visit_window", "focus_window", "period_end", "plain_dates", "setting_event_dates", "date_phrases"]

@@ -6,7 +6,7 @@ these helpers, never by an entity's id, so they work for any visit coded the sam
 
 from __future__ import annotations
 
-from .load import Dataset
+from ..data.load import Dataset
 
 __all__ = ["with_role", "host_zone", "enterprises", "stops", "setting_event", "short_name"]
 

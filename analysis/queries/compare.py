@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..data.load import Dataset
 from .ledger import ledger
-from .load import Dataset
 from .roles import enterprises, short_name
 
 __all__ = ["comparison_matrix"]
@@ -21,7 +21,7 @@ def comparison_matrix(ds: Dataset) -> pd.DataFrame:
 
     ``named facilities visited`` counts distinct places (``activities.location_id``),
     not the activities held in them; ``claims corroborated`` counts claims graded
-    corroborated by :func:`analysis.ledger.ledger`.
+    corroborated by :func:`analysis.queries.ledger.ledger`.
     """
     graded = ledger(ds)
     rows = {}

@@ -381,7 +381,7 @@ def check_corroboration(
 def check_sentence_coverage(table: pd.DataFrame, text: str, file: str, abbreviations: Iterable[str] = ()) -> list[Violation]:
     """Check that the sentences table holds every sentence of the source, once, in order.
 
-    The source is split by :func:`analysis.text.sentences` with the source's ``abbreviations``.
+    The source is split by :func:`analysis.data.text.sentences` with the source's ``abbreviations``.
     """
     expected = sentences(text, abbreviations)
     got = list(zip(table["start"].astype(int), table["end"].astype(int)))

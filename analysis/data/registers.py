@@ -1,4 +1,4 @@
-"""The codebook: definitions and decision rules for every coded variable, checked against the dictionary.
+"""The registers' own checks: the codebook against the dictionary, the recoding log, and what inferences and notes rest on.
 
 ``codebook.csv`` has one row per variable (``table.column``) and code. The loader
 refuses a codebook row that names no column, a code that an enum column does not
@@ -8,22 +8,80 @@ changed on re-checking the rows against the codebook.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .errors import Violation
-from .inferences import check_basis
-from .tables import Table, slug
 
-__all__ = ["EMPTY", "DERIVED", "allowed_codes", "check_codebook", "check_recoding_log", "check_registers", "changes_per_variable", "codebook_table"]
+__all__ = ["EMPTY", "DERIVED", "ID_TOKEN", "KEY_TOKEN", "allowed_codes", "basis_kind", "check_basis", "check_codebook", "check_recoding_log", "check_registers"]
+
+#: A basis item that looks like a row id of a table (``S03``, ``C07``, ``F12``).
+ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")
+
+
+#: A basis item that looks like a citation key (one word, no spaces).
+KEY_TOKEN = re.compile(r"^[a-z][A-Za-z0-9_:-]*$")
+
+
+def basis_kind(item: str) -> str:
+    """Classify one basis item: ``"id"``, ``"key"`` or ``"phrase"`` (free words)."""
+    item = item.strip()
+    if ID_TOKEN.match(item):
+        return "id"
+    if KEY_TOKEN.match(item) and " " not in item:
+        return "key"
+    return "phrase"
+
+
+def check_basis(
+    inferences: pd.DataFrame,
+    row_ids: set[str],
+    bib_keys: set[str],
+    file: str,
+    column: str = "basis",
+) -> list[Violation]:
+    """Every id in a ``basis`` (or another "|"-joined ``column``) must be a row of some table, every key an entry of the bibliography.
+
+    Parameters
+    ----------
+    inferences : pandas.DataFrame
+        The register, indexed by file line; ``basis`` holds items joined by "|" (as stored) or a tuple (as loaded).
+    row_ids : set of str
+        Primary keys of every table of the package.
+    bib_keys : set of str
+        Citation keys of ``references.bib``.
+    file : str
+        Path used in messages.
+    """
+    out: list[Violation] = []
+    for line, basis in inferences[column].items():
+        if isinstance(basis, tuple | list):
+            items = [str(b) for b in basis]
+        elif basis is None or pd.isna(basis):
+            continue
+        else:
+            items = str(basis).split("|")
+        for item in items:
+            item = item.strip()
+            kind = basis_kind(item)
+            if not item:
+                out.append(Violation(file, line, column, "an empty item between '|' separators"))
+            elif kind == "id" and item not in row_ids:
+                out.append(Violation(file, line, column, f"{item!r} looks like a row id but no table has that row"))
+            elif kind == "key" and item not in bib_keys:
+                out.append(Violation(file, line, column, f"{item!r} looks like a citation key but references.bib has no such entry"))
+    return out
+
 
 #: The code that stands for an empty cell of an optional column.
 EMPTY = "(empty)"
 
+
 #: Variables computed by the book rather than stored in a table: name -> where they are computed.
-DERIVED: dict[str, str] = {"ledger": "analysis.ledger"}
+DERIVED: dict[str, str] = {"ledger": "analysis.queries.ledger"}
 
 
 def allowed_codes(field: dict[str, Any]) -> list[str] | None:
@@ -155,63 +213,3 @@ def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], fi
     if "translation_notes" in tables:
         out += check_basis(tables["translation_notes"], row_ids, bib_keys, files["translation_notes"], column="findings_affected")
     return out
-
-
-def changes_per_variable(ds: Any) -> pd.DataFrame:
-    """How many rows the re-check changed, per variable (``table.column``), most first.
-
-    A removed row counts under ``table: rows removed``; ``rows coded`` is the
-    number of rows the table had before the re-check (current plus removed).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``variable``, ``rows changed`` and ``rows coded``.
-    """
-    log = ds.recoding_log
-    if log.empty:
-        return pd.DataFrame(columns=["variable", "rows changed", "rows coded"])
-    removed = log[log["column"] == "(row)"].groupby("table").row_id.nunique()
-    variable = [f"{t}: rows removed" if c == "(row)" else f"{t}.{c}" for t, c in zip(log["table"], log["column"])]
-    counts = log.assign(variable=variable).groupby(["variable", "table"]).row_id.nunique().rename("rows changed").reset_index()
-    counts["rows coded"] = [ds.rows(t) + int(removed.get(t, 0)) for t in counts.table]
-    counts = counts.drop(columns="table")
-    return counts.sort_values(["rows changed", "variable"], ascending=[False, True]).reset_index(drop=True)
-
-
-def codebook_table(ds: Any, variable: str | None = None) -> Table:
-    """The codebook (or one variable of it) as a readable three-column table.
-
-    Columns: ``variable: code``, ``definition and rules`` (definition, then what
-    the code includes and excludes) and ``worked hard case``. :class:`~analysis.tables.Table`
-    escapes every cell.
-    """
-    cb = ds.codebook
-    if variable is not None:
-        cb = cb[cb.variable == variable]
-
-    def present(v: Any) -> bool:
-        return v is not None and not (not isinstance(v, str) and pd.isna(v)) and str(v) != ""
-
-    def rules(r: Any) -> str:
-        parts = [str(r.definition)]
-        if present(r.include):
-            parts.append(f"Includes: {r.include}")
-        if present(r.exclude):
-            parts.append(f"Excludes: {r.exclude}")
-        return " ".join(parts)
-
-    frame = pd.DataFrame(
-        {
-            "variable: code": [f"{r.variable}: {r.code}" for r in cb.itertuples()],
-            "definition and rules": [rules(r) for r in cb.itertuples()],
-            "worked hard case": [str(r.hard_case) for r in cb.itertuples()],
-        }
-    )
-    caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
-    return Table(
-        frame,
-        caption,
-        widths={"variable: code": "24%", "definition and rules": "42%", "worked hard case": "34%"},
-        name="tbl-codebook" + (f"-{slug(variable)}" if variable else ""),
-    )

@@ -1,15 +1,15 @@
-"""The book's figures. Each function takes data and returns a :class:`~analysis.reportfig.ReportFigure`.
+"""The book's figures. Each function takes data and returns a :class:`~analysis.views.reportfig.ReportFigure`.
 
 * :func:`timeline`: every dated outside fact, with a lower panel enlarging a window of weeks.
 * :func:`dot_chart`: a Cleveland dot chart of small counts.
 * :func:`event_strip`: dated events in lanes (one marker shape per lane), one or more highlighted.
 
-Figures are built at the width the book shows them (:data:`analysis.style.BOOK_WIDTH_IN`, 7 in),
-in the house style (:mod:`analysis.style`), and checked by :func:`analysis.figcheck.check_figure`.
+Figures are built at the width the book shows them (:data:`analysis.views.style.BOOK_WIDTH_IN`, 7 in),
+in the house style (:mod:`analysis.views.style`), and checked by :func:`analysis.views.figcheck.check_figure`.
 
 Display: end the chapter cell with the figure (``fig = figures.dot_chart(...)`` then ``fig``).
 The notebook stores it as deterministic SVG (sharp on every screen and in the PDF) plus a
-``text/plain`` digest of its data, which nbval compares; see :mod:`analysis.reportfig`.
+``text/plain`` digest of its data, which nbval compares; see :mod:`analysis.views.reportfig`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
+from ..queries.timeline import period_end, plain_dates
 from .reportfig import FigureInputError, ReportFigure, new_figure
 from .style import BOOK_WIDTH_IN, KIND_COLOURS, MARKERS, NEUTRALS, OKABE_ITO, house_style
-from .timeline import period_end, plain_dates
 
 __all__ = ["timeline", "dot_chart", "event_strip", "ReportFigure", "FigureInputError"]
 
@@ -132,9 +132,9 @@ def timeline(
         One row per event: ``label``, ``date_start`` (datetime64), ``kind`` (``fact``,
         ``inference`` or ``article``) and optionally ``date_end`` (last day of a span) and
         ``precision`` (``day``, ``month`` or ``year``; default ``day``). As returned by
-        :func:`analysis.timeline.timeline_events`.
+        :func:`analysis.queries.timeline.timeline_events`.
     window : (start, end), optional
-        Dates the lower panel covers (e.g. :func:`analysis.timeline.focus_window`). Events that
+        Dates the lower panel covers (e.g. :func:`analysis.queries.timeline.focus_window`). Events that
         touch it are drawn there as bars from first to last day (a single day is a one-day
         bar); the upper panel shows them as one grey row pointing down. Without a window the
         figure has one panel.

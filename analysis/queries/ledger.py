@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .load import Dataset
+from ..data.load import Dataset
 
 __all__ = ["GRADES", "CHECKS", "ledger", "grade_counts", "check_counts"]
 

@@ -1,0 +1,1 @@
+"""Queries: what the data say, as plain tables and numbers (no presentation)."""

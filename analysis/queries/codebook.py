@@ -1,0 +1,37 @@
+"""The codebook: definitions and decision rules for every coded variable, checked against the dictionary.
+
+``codebook.csv`` has one row per variable (``table.column``) and code. The loader
+refuses a codebook row that names no column, a code that an enum column does not
+allow, and an allowed code that has no row. ``recoding_log.csv`` records every code
+changed on re-checking the rows against the codebook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["changes_per_variable"]
+
+
+def changes_per_variable(ds: Any) -> pd.DataFrame:
+    """How many rows the re-check changed, per variable (``table.column``), most first.
+
+    A removed row counts under ``table: rows removed``; ``rows coded`` is the
+    number of rows the table had before the re-check (current plus removed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variable``, ``rows changed`` and ``rows coded``.
+    """
+    log = ds.recoding_log
+    if log.empty:
+        return pd.DataFrame(columns=["variable", "rows changed", "rows coded"])
+    removed = log[log["column"] == "(row)"].groupby("table").row_id.nunique()
+    variable = [f"{t}: rows removed" if c == "(row)" else f"{t}.{c}" for t, c in zip(log["table"], log["column"])]
+    counts = log.assign(variable=variable).groupby(["variable", "table"]).row_id.nunique().rename("rows changed").reset_index()
+    counts["rows coded"] = [ds.rows(t) + int(removed.get(t, 0)) for t in counts.table]
+    counts = counts.drop(columns="table")
+    return counts.sort_values(["rows changed", "variable"], ascending=[False, True]).reset_index(drop=True)

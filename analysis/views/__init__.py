@@ -1,0 +1,1 @@
+"""Views: tables, figures and text made from the queries for the book's pages."""
