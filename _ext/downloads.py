@@ -15,6 +15,10 @@ At every HTML build it writes, from the files as they are:
 ``<name>`` is the descriptor's ``name``. The list of tables always comes from the
 descriptor, so a new resource is offered without any change here.
 
+It also makes the notebook behind each chapter's download button (``_sources/<chapter>.ipynb``)
+the chapter as this build executed it (myst-nb writes it to ``jupyter_execute/``), so what a
+reader downloads carries the outputs of the pages they read, not the outputs stored in the repository.
+
 The role ``{datapackage}`` puts facts about the zip on a page, computed at build time:
 ``{datapackage}`zip``` (a link to it), ``{datapackage}`sha256```, ``{datapackage}`size```
 and ``{datapackage}`tables``` (how many tables). A page that uses it depends on every
@@ -165,6 +169,13 @@ def _build_finished(app: Sphinx, exception: Exception | None) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
     logger.info(f"[downloads] {package.filename}: {len(package.data):,} bytes, SHA-256 {package.sha256}")
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    for docname in app.env.found_docs:
+        notebook = executed / f"{docname}.ipynb"
+        if notebook.is_file() and Path(app.env.doc2path(docname)).suffix == ".ipynb":
+            target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(notebook.read_bytes())
 
 
 def _datapackage_role(name, rawtext, text, lineno, inliner, options=None, content=None):

@@ -1,0 +1,165 @@
+"""Values, quotations and inference boxes for a chapter's prose, the same in the book and in JupyterLab.
+
+A chapter puts data into its Markdown with MyST's ``{eval}`` role: ``{eval}`n.words``` for a
+value, ``{eval}`q("S13:Tan Chengxu stressed that")``` for a quotation. The book (myst-nb,
+executing inline) renders each object's ``text/markdown``; JupyterLab with ``jupyterlab-myst``
+renders its ``text/html``. An inference's box is the output of a code cell, ``box("I09")``.
+Nothing here is specific to one article.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..data.errors import ReportDataError, Violation
+from ..data.load import Dataset
+from ..data.registers import ID_TOKEN, KEY_TOKEN
+from ..data.schema import provenance_keys
+from ..queries.inferences import box_anchor
+from .markup import escape_markdown
+from .tables import anchor
+
+__all__ = ["Values", "Quote", "quoter", "InferenceBox", "boxer", "SOURCE_PAGE"]
+
+#: The annotated source, relative to a chapter (links from JupyterLab; the book resolves labels).
+SOURCE_PAGE = "source.ipynb"
+
+
+class Values(dict):
+    """Named values of a chapter, read as attributes in ``{eval}`` (``n.words``).
+
+    An unknown name raises :class:`AttributeError` naming the known ones, so a typo in the prose
+    fails the build instead of printing nothing.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(f"no value named {name!r} (known: {', '.join(sorted(self))})") from None
+
+
+class Quote:
+    """A quotation from a coded row, in quotation marks, linked to its place in the annotated source.
+
+    Parameters
+    ----------
+    row_id : str
+        The coded row (any table whose rows carry a quote).
+    text : str
+        The words shown: the row's whole quote or a part of it.
+    """
+
+    def __init__(self, row_id: str, text: str) -> None:
+        self.row_id, self.text = row_id, text
+
+    def __repr__(self) -> str:
+        return f"\u201c{self.text}\u201d"
+
+    def _repr_markdown_(self) -> str:
+        return f"[\u201c{escape_markdown(self.text)}\u201d](#{anchor(self.row_id)})"
+
+    def _repr_html_(self) -> str:
+        return f'<a href="{SOURCE_PAGE}#{anchor(self.row_id)}">\u201c{html.escape(self.text)}\u201d</a>'
+
+
+def quoter(ds: Dataset, chapter: str = "") -> Callable[[str], Quote]:
+    """The chapter's quotation function: ``q("C07")`` quotes row C07, ``q("C07:some words")`` a part of it.
+
+    Raises
+    ------
+    ReportDataError
+        When the id names no coded row, or the words are not part of that row's quote.
+    """
+    quotes: dict[str, str] = {
+        str(i): str(text) for table, key in provenance_keys(ds.package).items() for i, text in zip(ds.tables[table][key], ds.tables[table]["quote"])
+    }
+
+    def q(spec: str) -> Quote:
+        key, _, fragment = spec.partition(":")
+        key, fragment = key.strip(), fragment.strip()
+        where = chapter or "a chapter"
+        if key not in quotes:
+            raise ReportDataError([Violation(where, 0, "quote", f"q({spec!r}) names no coded row")])
+        if fragment and fragment not in quotes[key]:
+            raise ReportDataError([Violation(where, 0, "quote", f"q({spec!r}): {fragment!r} is not part of the quote of {key}: {quotes[key]!r}")])
+        return Quote(key, fragment or quotes[key])
+
+    return q
+
+
+class InferenceBox:
+    """A registered inference shown as a box: title, statement, basis (linked) and confidence."""
+
+    def __init__(self, row: Mapping[str, Any], quoted: set[str]) -> None:
+        self.row, self.quoted = row, quoted
+
+    @property
+    def inference_id(self) -> str:
+        return str(self.row["inference_id"])
+
+    def _basis(self, markdown: bool) -> list[str]:
+        out = []
+        for item in self.row["basis"]:
+            item = str(item).strip()
+            if ID_TOKEN.match(item) and item in self.quoted:
+                out.append(f"[{item}](#{anchor(item)})" if markdown else f'<a href="{SOURCE_PAGE}#{anchor(item)}">{item}</a>')
+            elif KEY_TOKEN.match(item) and not ID_TOKEN.match(item):
+                out.append(f"{{cite:p}}`{item}`" if markdown else f"[{html.escape(item)}]")
+            else:
+                out.append(escape_markdown(item) if markdown else html.escape(item))
+        return out
+
+    def __repr__(self) -> str:
+        return f"Inference {self.inference_id}: {self.row['title']}. {self.row['statement']} (confidence: {self.row['confidence']})"
+
+    def _repr_markdown_(self) -> str:
+        i = self.inference_id
+        return "\n".join(
+            [
+                f"````{{admonition}} Inference {i}: {escape_markdown(self.row['title'])}",
+                ":class: caution inference",
+                f":name: {box_anchor(i)}",
+                "",
+                escape_markdown(self.row["statement"]),
+                "",
+                f"**Basis:** {'; '.join(self._basis(True))}",
+                "",
+                f"**Confidence:** {escape_markdown(self.row['confidence'])}",
+                "````",
+            ]
+        )
+
+    def _repr_html_(self) -> str:
+        i = self.inference_id
+        return (
+            f'<div class="admonition caution inference" id="{box_anchor(i)}"><p class="admonition-title">Inference {i}: {html.escape(self.row["title"])}</p>'
+            f"<p>{html.escape(self.row['statement'])}</p><p><strong>Basis:</strong> {'; '.join(self._basis(False))}</p>"
+            f"<p><strong>Confidence:</strong> {html.escape(self.row['confidence'])}</p></div>"
+        )
+
+
+def boxer(ds: Dataset, chapter: str) -> Callable[[str], InferenceBox]:
+    """The chapter's box function: ``box("I09")`` shows inference I09, which must be registered for this chapter.
+
+    Raises
+    ------
+    ReportDataError
+        When the id is not in the register, or the register places it in another chapter.
+    """
+    register = ds.inferences.set_index("inference_id", drop=False)
+    quoted = {str(i) for table, key in provenance_keys(ds.package).items() for i in ds.tables[table][key]}
+
+    def box(inference_id: str) -> InferenceBox:
+        if inference_id not in register.index:
+            raise ReportDataError([Violation("data/inferences.csv", 0, "inference_id", f"box({inference_id!r}): no such inference is registered")])
+        row = register.loc[inference_id]
+        if chapter and str(row["chapter"]) != chapter:
+            raise ReportDataError([Violation("data/inferences.csv", 0, "chapter", f"box({inference_id!r}) stands in {chapter} but is registered for {row['chapter']}")])
+        return InferenceBox({k: (v if not (isinstance(v, float) and pd.isna(v)) else "") for k, v in row.items()}, quoted)
+
+    return box
