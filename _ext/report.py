@@ -110,7 +110,7 @@ def _note_reads(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     reads = declared_reads(notebook)
     if reads is None:
-        raise ExtensionError(f"{docname}: the chapter runs code but declares no inputs: add metadata \"report\": {{\"reads\": [...]}} (table names)")
+        raise ExtensionError(f'{docname}: the chapter runs code but declares no inputs: add metadata "report": {{"reads": [...]}} (table names)')
     root = Path(app.srcdir)
     tables = _table_paths(root)
     unknown = sorted(set(reads) - set(tables) - {"bibliography"})
@@ -118,7 +118,7 @@ def _note_reads(app: Sphinx, docname: str, source: list[str]) -> None:
         raise ExtensionError(f"{docname}: metadata report.reads names no table of data/datapackage.yaml: {', '.join(unknown)}")
     inputs = [tables[t] for t in reads if t in tables] + list(ALWAYS_READ) + ["analysis"] + (["references.bib"] if "bibliography" in reads else [])
     for file in _files(root, tuple(inputs)):
-        app.env.note_dependency(str(file))
+        app.env.note_dependency(file.relative_to(root).as_posix())  # relative: a copied book follows its own files
 
 
 # --- 3. links to the annotated source ------------------------------------------------------
@@ -156,8 +156,9 @@ def _register_source_anchors(app: Sphinx, doctree: nodes.document) -> None:
         name = anchor(row_id)
         std.anonlabels[name] = (env.docname, name)
         std.labels[name] = (env.docname, name, row_id)
-    for file in _files(Path(app.srcdir), ("data",)):
-        env.note_dependency(str(file))
+    root = Path(app.srcdir)
+    for file in _files(root, ("data",)):
+        env.note_dependency(file.relative_to(root).as_posix())
 
 
 class SinglePageFragments(SphinxPostTransform):

@@ -10,6 +10,7 @@ Nothing here is specific to one article.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,12 +19,12 @@ import pandas as pd
 from ..data.errors import ReportDataError, Violation
 from ..data.load import Dataset
 from ..data.registers import ID_TOKEN, KEY_TOKEN
-from ..data.schema import provenance_keys
+from ..data.schema import fields, provenance_keys, resource
 from ..queries.inferences import box_anchor
 from .markup import escape_markdown
 from .tables import anchor
 
-__all__ = ["Values", "Quote", "quoter", "InferenceBox", "boxer", "SOURCE_PAGE"]
+__all__ = ["Values", "Quote", "quoted_table", "quoter", "InferenceBox", "boxer", "SOURCE_PAGE"]
 
 #: The annotated source, relative to a chapter (links from JupyterLab; the book resolves labels).
 SOURCE_PAGE = "source.ipynb"
@@ -67,6 +68,19 @@ class Quote:
         return f'<a href="{SOURCE_PAGE}#{anchor(self.row_id)}">\u201c{html.escape(self.text)}\u201d</a>'
 
 
+def quoted_table(package: Mapping[str, Any], row_id: str) -> str | None:
+    """The table whose rows carry quotes and whose id pattern (in the dictionary) the id matches, or None.
+
+    Only the dictionary is read, so a chapter that quotes a row depends on that row's table alone.
+    """
+    for table, key in provenance_keys(package).items():
+        field = next(f for f in fields(resource(package, table)) if f["name"] == key)
+        pattern = field.get("constraints", {}).get("pattern")
+        if pattern and re.fullmatch(pattern, row_id):
+            return table
+    return None
+
+
 def quoter(ds: Dataset, chapter: str = "") -> Callable[[str], Quote]:
     """The chapter's quotation function: ``q("C07")`` quotes row C07, ``q("C07:some words")`` a part of it.
 
@@ -75,19 +89,20 @@ def quoter(ds: Dataset, chapter: str = "") -> Callable[[str], Quote]:
     ReportDataError
         When the id names no coded row, or the words are not part of that row's quote.
     """
-    quotes: dict[str, str] = {
-        str(i): str(text) for table, key in provenance_keys(ds.package).items() for i, text in zip(ds.tables[table][key], ds.tables[table]["quote"])
-    }
 
     def q(spec: str) -> Quote:
         key, _, fragment = spec.partition(":")
         key, fragment = key.strip(), fragment.strip()
         where = chapter or "a chapter"
-        if key not in quotes:
+        table = quoted_table(ds.package, key)
+        rows = ds.tables[table] if table else None
+        hit = rows[rows[provenance_keys(ds.package)[table]] == key] if rows is not None else None
+        if hit is None or hit.empty:
             raise ReportDataError([Violation(where, 0, "quote", f"q({spec!r}) names no coded row")])
-        if fragment and fragment not in quotes[key]:
-            raise ReportDataError([Violation(where, 0, "quote", f"q({spec!r}): {fragment!r} is not part of the quote of {key}: {quotes[key]!r}")])
-        return Quote(key, fragment or quotes[key])
+        quote = str(hit.iloc[0]["quote"])
+        if fragment and fragment not in quote:
+            raise ReportDataError([Violation(where, 0, "quote", f"q({spec!r}): {fragment!r} is not part of the quote of {key}: {quote!r}")])
+        return Quote(key, fragment or quote)
 
     return q
 
@@ -95,8 +110,8 @@ def quoter(ds: Dataset, chapter: str = "") -> Callable[[str], Quote]:
 class InferenceBox:
     """A registered inference shown as a box: title, statement, basis (linked) and confidence."""
 
-    def __init__(self, row: Mapping[str, Any], quoted: set[str]) -> None:
-        self.row, self.quoted = row, quoted
+    def __init__(self, row: Mapping[str, Any], package: Mapping[str, Any]) -> None:
+        self.row, self.package = row, package
 
     @property
     def inference_id(self) -> str:
@@ -106,7 +121,7 @@ class InferenceBox:
         out = []
         for item in self.row["basis"]:
             item = str(item).strip()
-            if ID_TOKEN.match(item) and item in self.quoted:
+            if ID_TOKEN.match(item) and quoted_table(self.package, item):
                 out.append(f"[{item}](#{anchor(item)})" if markdown else f'<a href="{SOURCE_PAGE}#{anchor(item)}">{item}</a>')
             elif KEY_TOKEN.match(item) and not ID_TOKEN.match(item):
                 out.append(f"{{cite:p}}`{item}`" if markdown else f"[{html.escape(item)}]")
@@ -152,14 +167,15 @@ def boxer(ds: Dataset, chapter: str) -> Callable[[str], InferenceBox]:
         When the id is not in the register, or the register places it in another chapter.
     """
     register = ds.inferences.set_index("inference_id", drop=False)
-    quoted = {str(i) for table, key in provenance_keys(ds.package).items() for i in ds.tables[table][key]}
 
     def box(inference_id: str) -> InferenceBox:
         if inference_id not in register.index:
             raise ReportDataError([Violation("data/inferences.csv", 0, "inference_id", f"box({inference_id!r}): no such inference is registered")])
         row = register.loc[inference_id]
         if chapter and str(row["chapter"]) != chapter:
-            raise ReportDataError([Violation("data/inferences.csv", 0, "chapter", f"box({inference_id!r}) stands in {chapter} but is registered for {row['chapter']}")])
-        return InferenceBox({k: (v if not (isinstance(v, float) and pd.isna(v)) else "") for k, v in row.items()}, quoted)
+            raise ReportDataError(
+                [Violation("data/inferences.csv", 0, "chapter", f"box({inference_id!r}) stands in {chapter} but is registered for {row['chapter']}")]
+            )
+        return InferenceBox({k: (v if not (isinstance(v, float) and pd.isna(v)) else "") for k, v in row.items()}, ds.package)
 
     return box
