@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from analysis.data.load import Dataset
 from bookutil import ROOT
 
 CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.ipynb"))
+EVAL = re.compile(r"\{eval\}`([^`]+)`")
 
 
 class _Recording(dict):
@@ -51,7 +53,7 @@ class _Recording(dict):
 
 
 def tracked_reads(notebook: Path, monkeypatch) -> set[str]:
-    """The tables (and ``bibliography``) that running the chapter's code cells reads."""
+    """The tables (and ``bibliography``) that running the chapter's code cells and the ``{eval}`` expressions of its prose reads."""
     seen: set[str] = set()
     real = analysis.load_all(ROOT)
 
@@ -66,8 +68,12 @@ def tracked_reads(notebook: Path, monkeypatch) -> set[str]:
     os.chdir(notebook.parent)
     try:
         for cell in nb["cells"]:
+            source = "".join(cell["source"])
             if cell["cell_type"] == "code":
-                exec(compile("".join(cell["source"]), f"{notebook.name}", "exec"), namespace)
+                exec(compile(source, f"{notebook.name}", "exec"), namespace)
+            else:  # the prose's {eval} expressions read the data too
+                for expression in EVAL.findall(source):
+                    repr(eval(expression, namespace))
     finally:
         os.chdir(cwd)
     return seen

@@ -27,6 +27,7 @@ from . import validate as v
 from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers
 from .registers import check_registers
+from .rules import check_check_routes, check_subjects, check_summaries
 from .schema import check_package, field_names, fields, foreign_keys, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
@@ -303,6 +304,28 @@ def _check_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str | N
     return typed, tuple(out)
 
 
+def _mechanical_rules(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Violation]:
+    """The codebook's rules that the data decide (:mod:`analysis.data.rules`), on the tables that loaded."""
+    out: list[Violation] = []
+    have = set(tables)
+    inference_ids = set(tables["inferences"].inference_id) if "inferences" in have else set()
+    if "claims" in have:
+        out += check_check_routes(tables["claims"], files["claims"])
+    if {"activities", "entities", "sentences"} <= have:
+        out += check_subjects(tables["activities"], tables["entities"], tables["sentences"], files["activities"])
+    if {"sentences", "entities", "inferences"} <= have:
+        names = tables["entities"].set_index("entity_id").canonical_name
+        for table, column, inference, ref in (
+            ("directives", "summary", "summary_inference", "refers_to"),
+            ("claims", "statement", "statement_inference", "entity_id"),
+        ):
+            if table in have:
+                frame = tables[table]
+                refs = {line: [names[r]] for line, r in frame[ref].items() if isinstance(r, str) and r in names.index}
+                out += check_summaries(frame, column, inference, tables["sentences"], refs, files[table], inference_ids)
+    return out
+
+
 def load_all(root: str | Path | None = None) -> Dataset:
     """Load and validate the source, the data dictionary and every curated table.
 
@@ -398,6 +421,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
         violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"], abbreviations)
     if "peers" in tables:
         violations += check_peers(tables["peers"], files["peers"])
+    violations += _mechanical_rules(tables, files)
     for res in package["resources"]:
         if res["name"] not in tables or bibliography is None:
             continue

@@ -13,10 +13,17 @@ import pandas as pd
 
 from .errors import Violation
 
-__all__ = ["SPECIFICITY_FLAGS", "EVIDENCE_MAX_WORDS", "check_peers"]
+__all__ = ["SPECIFICITY_FLAGS", "SUBJECT_DERIVED", "REQUIRED_FOR_PEERS", "EVIDENCE_MAX_WORDS", "check_peers"]
 
 #: The four marks of a specific directive, as columns of the table.
 SPECIFICITY_FLAGS: list[str] = ["has_quantity", "has_deadline", "has_budget", "has_unit"]
+
+#: Columns the subject row leaves empty: the book computes them from the article's own tables
+#: (:func:`analysis.queries.peers.table`), so the sample never holds a second copy that could disagree.
+SUBJECT_DERIVED: list[str] = ["units_visited", "frames_learning", "firm_figures", "firm_credentials", "directive_clauses_visible", *SPECIFICITY_FLAGS]
+
+#: Columns every other row must fill.
+REQUIRED_FOR_PEERS: list[str] = ["units_visited", "frames_learning", "firm_figures", "firm_credentials"]
 
 #: Longest evidence fragment allowed, in words.
 EVIDENCE_MAX_WORDS = 8
@@ -58,7 +65,9 @@ def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
         line = int(line)
         count = row["directive_clauses_visible"]
         truncated = row["visibility"] == "truncated"
-        if _missing(count) or count == 0:
+        if row["is_subject"] is True:
+            pass
+        elif _missing(count) or count == 0:
             for flag in SPECIFICITY_FLAGS:
                 if not _missing(row[flag]):
                     why = "no directive passage is visible" if _missing(count) else "no directive clause is counted"
@@ -99,6 +108,13 @@ def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
             seen[key] = line
         if row["is_subject"] is True:
             subjects.append(line)
+            for column in SUBJECT_DERIVED:
+                if not _missing(row[column]):
+                    out.append(Violation(file, line, column, "the subject row leaves this empty: the book computes it from the article's own tables"))
+            continue
+        for column in REQUIRED_FOR_PEERS:
+            if _missing(row[column]):
+                out.append(Violation(file, line, column, "every readout but the subject needs this value"))
     for line in subjects[1:]:
         out.append(Violation(file, line, "is_subject", f"only one row can be the subject; line {subjects[0]} already is"))
     return out

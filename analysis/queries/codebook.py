@@ -15,11 +15,12 @@ import pandas as pd
 __all__ = ["changes_per_variable"]
 
 
-def changes_per_variable(ds: Any) -> pd.DataFrame:
-    """How many rows the re-check changed, per variable (``table.column``), most first.
+def changes_per_variable(ds: Any, edition: str | None = None) -> pd.DataFrame:
+    """How many rows a re-check changed, per variable (``table.column``), most first.
 
-    A removed row counts under ``table: rows removed``; ``rows coded`` is the
-    number of rows the table had before the re-check (current plus removed).
+    An added or removed row counts under ``table: rows added`` or ``table: rows removed``;
+    ``rows coded`` is the number of rows the table has now plus those removed. With
+    ``edition``, only that edition's changes (``recoding_log.edition``) are counted.
 
     Returns
     -------
@@ -27,10 +28,14 @@ def changes_per_variable(ds: Any) -> pd.DataFrame:
         Columns ``variable``, ``rows changed`` and ``rows coded``.
     """
     log = ds.recoding_log
+    if edition is not None:
+        log = log[log.edition == edition]
     if log.empty:
         return pd.DataFrame(columns=["variable", "rows changed", "rows coded"])
-    removed = log[log["column"] == "(row)"].groupby("table").row_id.nunique()
-    variable = [f"{t}: rows removed" if c == "(row)" else f"{t}.{c}" for t, c in zip(log["table"], log["column"])]
+    whole = log["column"] == "(row)"
+    added = whole & log["old"].isna()
+    removed = log[whole & ~added].groupby("table").row_id.nunique()
+    variable = [f"{t}: rows added" if a else f"{t}: rows removed" if w else f"{t}.{c}" for t, c, w, a in zip(log["table"], log["column"], whole, added)]
     counts = log.assign(variable=variable).groupby(["variable", "table"]).row_id.nunique().rename("rows changed").reset_index()
     counts["rows coded"] = [ds.rows(t) + int(removed.get(t, 0)) for t in counts.table]
     counts = counts.drop(columns="table")

@@ -1,11 +1,11 @@
-"""The enterprises of a visit side by side, every cell computed from the data."""
+"""The enterprises of a visit side by side, every cell computed from the data by the concepts' own definitions."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ..data.load import Dataset
-from .ledger import ledger
+from .concepts import Concepts
 from .roles import enterprises, short_name
 
 __all__ = ["comparison_matrix"]
@@ -19,25 +19,24 @@ def _figures(q: pd.DataFrame) -> str:
 def comparison_matrix(ds: Dataset) -> pd.DataFrame:
     """One row per measure, one column per enterprise (in the order the article names them).
 
-    ``named facilities visited`` counts distinct places (``activities.location_id``),
-    not the activities held in them; ``claims corroborated`` counts claims graded
-    corroborated by :func:`analysis.queries.ledger.ledger`.
+    Counts come from :mod:`analysis.queries.concepts` (``claims_of``, ``credentials_of``,
+    ``figures_of``, ``facilities_visited_of``, ``claims_corroborated_of``), so the table and
+    the prose cannot disagree.
     """
-    graded = ledger(ds)
+    c = Concepts(ds)
     rows = {}
     for e in enterprises(ds):
-        c = ds.claims[ds.claims.entity_id == e]
+        claims = ds.claims[ds.claims.entity_id == e]
         a = ds.activities[ds.activities.stop_id == e]
-        t = ds.topics[ds.topics.activity_id.isin(a.activity_id)]
         rows[short_name(ds, e)] = {
-            "claims about it": len(c),
-            "of which credentials": int((c.claim_type == "credential").sum()),
-            "of which state a number": int(c.value.notna().sum()),
-            "figures as stated": _figures(c[c.value.notna()].sort_values("start")),
+            "claims about it": c.claims_of(e),
+            "of which credentials": c.credentials_of(e),
+            "of which state a number": c.figures_of(e),
+            "figures as stated": _figures(claims[claims.value.notna()].sort_values("start")),
             "activities of the delegation": len(a),
-            "named facilities visited": int(a.location_id.dropna().nunique()),
-            "topics raised": len(t),
-            "claims corroborated by an independent source": int(((graded.entity_id == e) & (graded.grade == "corroborated")).sum()),
+            "facilities visited": c.facilities_visited_of(e),
+            "topics raised": int(ds.topics.activity_id.isin(a.activity_id).sum()),
+            "claims corroborated by an independent source": c.claims_corroborated_of(e),
         }
     frame = pd.DataFrame(rows)
     frame.index.name = "measure"

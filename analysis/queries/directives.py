@@ -6,7 +6,48 @@ import pandas as pd
 
 from ..data.load import Dataset
 
-__all__ = ["SPECIFICITY", "category_labels", "category_counts", "specificity", "evidence_kinds", "linked_directives"]
+__all__ = [
+    "STOCK_QUANTIFIERS",
+    "names_quantity",
+    "marks",
+    "SPECIFICITY",
+    "category_labels",
+    "category_counts",
+    "specificity",
+    "evidence_kinds",
+    "linked_directives",
+]
+
+#: Quantifiers that name no amount (一批, 一些): kept as worded in ``directives.quantity`` but not a quantity (codebook K058).
+STOCK_QUANTIFIERS = ("a number of", "a batch of", "a group of", "a series of", "some", "several", "many", "more")
+
+
+def names_quantity(worded: object) -> bool:
+    """Whether a clause's quantity, as worded, names an amount: a stock quantifier alone ('a number of') does not (K058)."""
+    if worded is None or (not isinstance(worded, str) and pd.isna(worded)):
+        return False
+    text = " ".join(str(worded).lower().split())
+    return bool(text) and text not in STOCK_QUANTIFIERS
+
+
+def marks(ds: Dataset) -> pd.DataFrame:
+    """For each directive, whether it names an amount, a deadline, a budget and a responsible unit (the one definition of each mark).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by directive_id, boolean columns ``has_quantity``, ``has_deadline``, ``has_budget``, ``has_unit``.
+    """
+    d = ds.directives.set_index("directive_id")
+    return pd.DataFrame(
+        {
+            "has_quantity": d.quantity.map(names_quantity).astype(bool),
+            "has_deadline": d.deadline.notna(),
+            "has_budget": d.budget.notna(),
+            "has_unit": d.responsible_unit.notna(),
+        }
+    )
+
 
 #: The four marks of a directive that could be checked, and the column that records each.
 SPECIFICITY: dict[str, str] = {"quantity": "quantity", "deadline": "deadline", "budget": "budget", "responsible unit": "responsible_unit"}

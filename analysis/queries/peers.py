@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data.peers import SPECIFICITY_FLAGS
+from ..data.load import Dataset
+from ..data.peers import SPECIFICITY_FLAGS, SUBJECT_DERIVED
+from . import roles
+from .directives import marks
 
 __all__ = [
+    "table",
+    "subject_values",
+    "genre_labels",
     "SPECIFICITY_FLAGS",
     "PURPOSE_LABELS",
     "peers_of",
@@ -36,6 +42,50 @@ PURPOSE_LABELS: dict[str, str] = {
     "event_attendance": "Event attendance",
     "other": "Other",
 }
+
+
+def genre_labels(ds: Dataset) -> dict[str, str]:
+    """Readable labels of the genres, from the data dictionary's ``categoryLabels`` (else the codes)."""
+    field = next(f for r in ds.package["resources"] if r["name"] == "peers" for f in r["schema"]["fields"] if f["name"] == "genre")
+    labels = field.get("categoryLabels", {})
+    return {g: labels.get(g, g.replace("_", " ")) for g in field.get("constraints", {}).get("enum", [])}
+
+
+def subject_values(ds: Dataset) -> dict[str, object]:
+    """The subject readout's coded fields that the article's own tables decide, by the sample's rules.
+
+    Visits are the enterprises visited; the learning frame is a topic of the learning theme (K040) or
+    a clause asking to learn from the host (K052); figures and credentials are the claims about the
+    enterprises that state a number or are coded credential (K018); the directive clauses and their
+    marks are the directives table's, with one definition of each mark (:func:`analysis.queries.directives.marks`).
+    """
+    firms = roles.enterprises(ds)
+    claims = ds.claims[ds.claims.entity_id.isin(firms)]
+    m = marks(ds)
+    values: dict[str, object] = {
+        "units_visited": len(firms),
+        "frames_learning": bool(ds.topics.theme.eq("learning").any() or ds.directives.category.eq("learn_from_host").any()),
+        "firm_figures": int(claims.value.notna().sum()),
+        "firm_credentials": int(claims.claim_type.eq("credential").sum()),
+        "directive_clauses_visible": len(ds.directives),
+    }
+    values.update({flag: bool(m[flag].any()) for flag in SPECIFICITY_FLAGS} if len(ds.directives) else {flag: pd.NA for flag in SPECIFICITY_FLAGS})
+    return values
+
+
+def table(ds: Dataset) -> pd.DataFrame:
+    """The peers table with the subject's derived fields filled in from the article's own tables (:func:`subject_values`)."""
+    p = ds.peers.copy()
+    subject = p.index[p.is_subject.astype(bool)]
+    for column, value in subject_values(ds).items():
+        assert column in SUBJECT_DERIVED
+        p[column] = p[column].astype(object)
+        p.loc[subject, column] = value
+        if column in ("units_visited", "firm_figures", "firm_credentials", "directive_clauses_visible"):
+            p[column] = p[column].astype("Int64")
+        else:
+            p[column] = p[column].astype("boolean")
+    return p
 
 
 def peers_of(peers: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pandas as pd
 from ..data.load import Dataset
 from .roles import setting_event
 
-__all__ = ["timeline_events", "visit_window", "focus_window", "period_end", "plain_dates", "setting_event_dates", "date_phrases"]
+__all__ = ["timeline_events", "visit_window", "focus_window", "period_end", "plain_dates", "setting_event_dates", "date_phrases", "visit_label"]
 
 
 def visit_window(ds: Dataset) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -127,3 +127,19 @@ def setting_event_dates(ds: Dataset) -> pd.Series:
     if dated.empty:
         raise ValueError(f"no dated outside fact spans the setting event '{event}'")
     return dated.assign(span=dated.date_end - dated.date_start).sort_values("span").iloc[-1]
+
+
+def visit_label(ds: Dataset) -> str:
+    """The timeline label of the outside fact that records the inferred visit window (its dates equal :func:`visit_window`).
+
+    Raises
+    ------
+    ValueError
+        If no dated fact spans exactly the inferred window.
+    """
+    start, end = visit_window(ds)
+    f = ds.external_facts
+    hit = f[(f.date_start == start) & (f.date_end == end)]
+    if hit.empty:
+        raise ValueError(f"no outside fact is dated {start:%Y-%m-%d} to {end:%Y-%m-%d}, the inferred visit window of SOURCE.yaml")
+    return str(hit.iloc[0]["timeline_label"])

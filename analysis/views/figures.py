@@ -28,7 +28,7 @@ from ..queries.timeline import period_end, plain_dates
 from .reportfig import FigureInputError, ReportFigure, new_figure
 from .style import BOOK_WIDTH_IN, KIND_COLOURS, MARKERS, NEUTRALS, OKABE_ITO, house_style
 
-__all__ = ["timeline", "dot_chart", "event_strip", "ReportFigure", "FigureInputError"]
+__all__ = ["timeline", "dot_chart", "event_strip", "Captioned", "timeline_text", "strip_text", "ReportFigure", "FigureInputError"]
 
 #: Colours given to lanes in order (with a marker shape each, so colour is never alone).
 LANE_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[k] for k in ("blue", "green", "orange", "purple", "sky", "black", "yellow"))
@@ -444,3 +444,101 @@ def event_strip(
         _keep_on_canvas(fig, notes)
     fig.omitted = omitted.reset_index(drop=True)
     return fig.finish()
+
+
+class Captioned:
+    """A figure with its name, caption and alt text, shown as a numbered MyST figure in the book and as HTML in Jupyter.
+
+    The SVG is embedded as a data URI, so the caption and alt text, which the chapter computes
+    from the data, travel with the figure in one output. ``narrow``, when given, is the same
+    figure drawn for a phone's width; the book's stylesheet shows one or the other by the
+    screen's width (``figure.report-figure .narrow-only``).
+    """
+
+    def __init__(self, figure: ReportFigure, name: str, caption: str, alt: str, narrow: ReportFigure | None = None) -> None:
+        self.figure, self.name, self.caption, self.alt, self.narrow = figure, name, caption, alt, narrow
+
+    @staticmethod
+    def _uri(fig: ReportFigure) -> str:
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(fig.to_svg().encode("utf-8")).decode("ascii")
+
+    def __repr__(self) -> str:
+        return repr(self.figure)
+
+    def _repr_markdown_(self) -> str:
+        from .markup import escape_markdown
+
+        alt = " ".join(self.alt.split())
+        lines = [
+            f"::::{{figure}} {self._uri(self.figure)}",
+            f":name: {self.name}",
+            f":alt: {alt}",
+            ":class: report-figure wide-only",
+            "",
+            escape_markdown(self.caption),
+        ]
+        if self.narrow is not None:
+            lines += ["", f":::{{image}} {self._uri(self.narrow)}", f":alt: {alt}", ":class: narrow-only", ":::"]
+        return "\n".join([*lines, "::::"])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f'<figure><img src="{self._uri(self.figure)}" alt="{html.escape(self.alt)}" style="max-width:100%"><figcaption>{html.escape(self.caption)}</figcaption></figure>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        return {"text/markdown": self._repr_markdown_(), "text/html": self._repr_html_(), "text/plain": repr(self)}
+
+
+def _labels(frame: pd.DataFrame) -> str:
+    names = [f"\u201c{x}\u201d" for x in frame.label]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else "nothing"
+
+
+def timeline_text(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], subject: str, setting: str | None) -> tuple[str, str]:
+    """The caption and alt text of :func:`timeline`, computed from the events it draws.
+
+    ``subject`` is the label of the inferred visit window, ``setting`` that of the event that
+    brought the visitors (or None). The relations said in words (inside, overlapping, before,
+    after) are computed from the dates.
+    """
+    ev = events.copy()
+    ev["end"] = [period_end(s, e if pd.notna(e) else None, p) for s, e, p in zip(ev.date_start, ev.date_end, ev.precision)]
+    visit = ev[ev.label == subject].iloc[0]
+    w0, w1 = pd.Timestamp(window[0]), pd.Timestamp(window[1])
+    near = ev[(ev.end >= w0) & (ev.date_start <= w1) & (ev.label != subject)]
+    after = near[near.date_start > visit.end]
+    before = near[near.end < visit.date_start]
+    relation = "stands alone"
+    if setting is not None and setting in set(ev.label):
+        s = ev[ev.label == setting].iloc[0]
+        inside = visit.date_start >= s.date_start and visit.end <= s.end
+        relation = f"{'lies within' if inside else 'overlaps'} \u201c{setting}\u201d"
+    order = []
+    if len(after):
+        order.append(f"before {_labels(after)}")
+    if len(before):
+        order.append(f"after {_labels(before)}")
+    sentence = f"The inferred visit window {relation}" + (f"; it comes {', and '.join(order)}" if order else "") + "."
+    caption = (
+        f"When did the visit happen, and what surrounded it? {sentence} "
+        "The upper panel places it among the book's dated outside facts; the lower panel enlarges the weeks around it."
+    )
+    first, last = ev.iloc[0], ev.iloc[-1]
+    alt = (
+        f"Two-panel timeline. The upper panel runs from \u201c{first.label}\u201d ({first.date_start.year}) to \u201c{last.label}\u201d ({last.date_start.year}). "
+        f"The lower panel enlarges the weeks around the visit. {sentence}"
+    )
+    return caption, alt
+
+
+def strip_text(events: pd.DataFrame, what: str) -> str:
+    """Alt text of :func:`event_strip`: how many events, in which lanes, and where the highlighted one stands."""
+    counts = events.groupby("lane", sort=False).size()
+    lanes = "; ".join(f"{lane}: {n}" for lane, n in counts.items())
+    star = events[events.highlight]
+    where = f" The starred point, {what}, is in the lane {star.lane.iloc[0]}, in {star.date.iloc[0]:%B %Y}." if len(star) else ""
+    first, last = events.date.min(), events.date.max()
+    return f"Strip chart of {len(events)} dated events from {first:%B %Y} to {last:%B %Y} in {len(counts)} lanes ({lanes}).{where}"

@@ -10,7 +10,7 @@ from ..data.load import Dataset
 from ..queries.inferences import box_anchor
 from ..queries.profiles import activities_at, context_about, quantified
 from ..queries.roles import short_name, stops
-from .tables import Cite, Ref, Table, quote_cell, slug, source_link
+from .tables import Anchor, Cite, Ref, Table, fact_anchor, quote_cell, slug, source_link
 
 __all__ = ["codebook_table", "log_table", "translation_table", "activities_table", "quantified_table", "context_table", "facts_table"]
 
@@ -151,6 +151,8 @@ def context_table(ds: Dataset, entity_ids: list[str], caption: str, name: str | 
 def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str | None = None) -> Table:
     """Outside facts (all, or those given, in that order) with kind, confidence, citations and the sources' independence.
 
+    The table of all facts anchors each row (``fact-x38``); a table of some facts links each id to that row.
+
     The independence column lists, once each, the ``independence`` grades of the fact's
     sources in ``sources.csv`` (``independent``, ``company``, ``same_publisher``,
     ``government_self_report``); a gap has no source.
@@ -165,7 +167,7 @@ def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str
 
     frame = pd.DataFrame(
         {
-            "id": x.fact_id,
+            "id": [Anchor(i, fact_anchor(i)) if fact_ids is None else Ref(i, fact_anchor(i)) for i in x.fact_id],
             "kind": x.kind,
             "confidence": x.confidence,
             "outside fact (the book's words)": x.statement,

@@ -20,11 +20,13 @@ from ..data.errors import ReportDataError, Violation
 from ..data.load import Dataset
 from ..data.registers import ID_TOKEN, KEY_TOKEN
 from ..data.schema import fields, provenance_keys, resource
+from ..queries.concepts import Concepts
 from ..queries.inferences import box_anchor
+from ..queries.statements import evaluate
 from .markup import escape_markdown
 from .tables import anchor
 
-__all__ = ["Values", "Quote", "quoted_table", "quoter", "InferenceBox", "boxer", "SOURCE_PAGE"]
+__all__ = ["Values", "Quote", "quoted_table", "quoter", "InferenceBox", "boxer", "Said", "Sayer", "statement_anchor", "SOURCE_PAGE"]
 
 #: The annotated source, relative to a chapter (links from JupyterLab; the book resolves labels).
 SOURCE_PAGE = "source.ipynb"
@@ -179,3 +181,57 @@ def boxer(ds: Dataset, chapter: str) -> Callable[[str], InferenceBox]:
         return InferenceBox({k: (v if not (isinstance(v, float) and pd.isna(v)) else "") for k, v in row.items()}, ds.package)
 
     return box
+
+
+def statement_anchor(statement_id: str) -> str:
+    """The HTML id of a registered statement where a chapter shows it (``statement-st05``)."""
+    return f"statement-{statement_id.lower()}"
+
+
+class Said:
+    """A registered statement as a chapter shows it: its checked text, marked with its id."""
+
+    def __init__(self, statement_id: str, text: str) -> None:
+        self.statement_id, self.text = statement_id, text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return f"[{escape_markdown(self.text)}]{{#{statement_anchor(self.statement_id)} .statement}}"
+
+    def _repr_html_(self) -> str:
+        return f'<span class="statement" id="{statement_anchor(self.statement_id)}">{html.escape(self.text)}</span>'
+
+
+class Sayer:
+    """A chapter's registered statements, read as attributes in ``{eval}`` (``say.ST05``).
+
+    Each is checked against the data when it is read (:func:`analysis.queries.statements.evaluate`);
+    a statement registered for another chapter, or not registered, is an error.
+    """
+
+    def __init__(self, ds: Dataset, chapter: str, concepts: Concepts | None = None) -> None:
+        self._ds, self._chapter = ds, chapter
+        self._concepts = concepts or Concepts(ds)
+
+    def __getattr__(self, statement_id: str) -> Said:
+        if statement_id.startswith("_"):
+            raise AttributeError(statement_id)
+        register = self._ds.statements
+        hit = register[register.statement_id == statement_id]
+        if hit.empty:
+            raise ReportDataError([Violation("data/statements.csv", 0, "statement_id", f"{self._chapter}: say.{statement_id} is not registered")])
+        row = hit.iloc[0]
+        if str(row["chapter"]) != self._chapter:
+            raise ReportDataError(
+                [
+                    Violation(
+                        "data/statements.csv",
+                        int(hit.index[0]) + 2,
+                        "chapter",
+                        f"say.{statement_id} is used in {self._chapter} but registered for {row['chapter']}",
+                    )
+                ]
+            )
+        return Said(statement_id, evaluate({**row.to_dict(), "line": int(hit.index[0]) + 2}, self._concepts))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Table", "Ref", "Cite", "SourceLink", "anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
+__all__ = ["Table", "Ref", "Cite", "Anchor", "SourceLink", "anchor", "fact_anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
 
 _UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
 # CommonMark lets a backslash escape any ASCII punctuation character.
@@ -117,6 +117,30 @@ class Cite(str):
         return "{cite:p}`" + ",".join(self.keys) + "`"
 
 
+class Anchor(str):
+    """A cell that other pages link to: its text, carrying the HTML id ``anchor_id`` (``fact-x38``).
+
+    :class:`Table` renders it as ``[X38]{#fact-x38 .report-anchor}``: MyST makes the id an explicit
+    target, which Sphinx registers as a label, so ``[X38](#fact-x38)`` resolves from any page and in
+    every builder.
+    """
+
+    anchor_id: str
+
+    def __new__(cls, text: str, anchor_id: str) -> Anchor:
+        obj = super().__new__(cls, text)
+        obj.anchor_id = anchor_id
+        return obj
+
+    def markdown(self) -> str:
+        return f"[{escape_markdown(str(self))}]{{#{self.anchor_id} .report-anchor}}"
+
+
+def fact_anchor(fact_id: str) -> str:
+    """The HTML id of an outside fact's row in the facts appendix (``fact-x38``)."""
+    return "fact-" + _UNSAFE_ID.sub("-", str(fact_id).lower()).strip("-")
+
+
 class SourceLink(Ref):
     """A :class:`Ref` to a coded row's place in the annotated source (target: :func:`anchor` of the row).
 
@@ -204,7 +228,7 @@ class Table:
         """The table as a MyST ``list-table``: numbered caption, label, header row, links."""
 
         def cell(value: object) -> str:
-            if isinstance(value, (Ref, Cite)):
+            if isinstance(value, (Ref, Cite, Anchor)):
                 return value.markdown()
             return escape_markdown(self._text(value))
 

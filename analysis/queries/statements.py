@@ -1,0 +1,148 @@
+"""The statement register: every sentence of the book whose truth depends on the data, checked at build time.
+
+Each row of ``statements.csv`` is one sentence (or clause) of a chapter: its ``text``, in which
+``{name}`` stands for a concept's value (:mod:`analysis.queries.concepts`), and an optional
+``check``, an assertion over concepts that must hold for the text to be true
+(``claims_corroborated == 0``, ``passages_meetings * 2 > passages``; several joined by ``and``). A chapter shows the sentence with
+``{eval}`say.ST05```: the check is evaluated and the values filled in when the chapter runs,
+so a data edit either changes the words or stops the build with a :class:`StatementError`
+that names the chapter, the statement and the values found.
+
+Placeholders: ``{name}`` the value; ``{name:none}`` "none" for 0, else the value
+(``{name:None}`` capitalised, ``{name:no}`` "no"); ``{name:s}`` "s" unless the value is 1 (plural nouns);
+a concept per entity is written ``name@entity_id``;
+``{name:word}`` the number in words up to ten ("no" for 0 is ``{name:none}``).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..data.errors import ReportDataError, Violation
+from ..data.load import Dataset
+from .concepts import CONCEPTS, Concepts
+
+__all__ = ["StatementError", "OPERATORS", "parse_check", "placeholders", "fill", "evaluate", "check_register", "say"]
+
+OPERATORS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+_NAME = r"[a-z_][a-z0-9_]*(?:@[a-z_][a-z0-9_]*)?"
+_OPERAND = rf"(?:{_NAME}|-?\d+)(?:\s*\*\s*\d+)?"
+_TERM = re.compile(rf"^\s*({_OPERAND})\s*(==|!=|>=|<=|>|<)\s*({_OPERAND})\s*$")
+_PLACEHOLDER = re.compile(rf"\{{({_NAME})(?::(none|None|no|s|word))?\}}")
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+class StatementError(ReportDataError):
+    """A registered statement that the data no longer support (or that names no concept)."""
+
+
+def parse_check(check: str) -> list[tuple[str, str, str]]:
+    """Split a check into ``(left, operator, right)`` terms joined by ``and``.
+
+    Raises
+    ------
+    ValueError
+        When a term is not ``<concept or integer> <operator> <concept or integer>``.
+    """
+    terms = []
+    for part in re.split(r"\s+and\s+", check.strip()):
+        match = _TERM.match(part)
+        if not match:
+            raise ValueError(
+                f"{part!r} is not '<concept or integer> <op> <concept or integer>', each side optionally '* <integer>' (ops: {' '.join(OPERATORS)})"
+            )
+        terms.append(match.groups())
+    return terms
+
+
+def placeholders(text: str) -> list[str]:
+    """The concept names a statement's text fills in."""
+    return [m.group(1) for m in _PLACEHOLDER.finditer(text)]
+
+
+def _operand_name(operand: str) -> str | None:
+    head = operand.split("*")[0].strip()
+    return None if re.fullmatch(r"-?\d+", head) else head
+
+
+def _value(operand: str, values: Mapping[str, Any]) -> Any:
+    head, _, factor = operand.partition("*")
+    head = head.strip()
+    base = int(head) if re.fullmatch(r"-?\d+", head) else values[head]
+    return base * int(factor) if factor.strip() else base
+
+
+def _names(row: Mapping[str, Any]) -> set[str]:
+    check = row.get("check")
+    names = set(placeholders(str(row["text"])))
+    if isinstance(check, str) and check.strip():
+        names |= {n for term in parse_check(check) for n in (_operand_name(term[0]), _operand_name(term[2])) if n}
+    return names
+
+
+def _format(value: Any, style: str | None) -> str:
+    if style in ("none", "None", "no") and value == 0:
+        return style
+    if style == "s":
+        return "" if value == 1 else "s"
+    if style == "word" and isinstance(value, int) and 0 <= value < len(_WORDS):
+        return _WORDS[value]
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def fill(text: str, values: Mapping[str, Any]) -> str:
+    """The text with each placeholder replaced by its value, formatted as the placeholder asks."""
+    return _PLACEHOLDER.sub(lambda m: _format(values[m.group(1)], m.group(2)), text)
+
+
+def evaluate(row: Mapping[str, Any], concepts: Concepts) -> str:
+    """Check one statement against the data and return its text with the values filled in.
+
+    Raises
+    ------
+    StatementError
+        When its check fails, naming the chapter, the statement, the check and every value found.
+    """
+    values = {name: concepts[name] for name in _names(row)}
+    check = row.get("check")
+    where = f"{row.get('chapter', '?')}: statement {row['statement_id']}"
+    if isinstance(check, str) and check.strip():
+        for left, op, right in parse_check(check):
+            if not OPERATORS[op](_value(left, values), _value(right, values)):
+                found = ", ".join(f"{k} = {v}" for k, v in sorted(values.items()))
+                raise StatementError(
+                    [Violation("data/statements.csv", int(row.get("line", 0) or 0), "check", f"{where} ({row['text']!r}) needs {check}; the data give {found}")]
+                )
+    return fill(str(row["text"]), values)
+
+
+def check_register(statements: pd.DataFrame, file: str = "data/statements.csv") -> list[Violation]:
+    """Every check parses and every name a statement uses is a defined concept (indexed by file line)."""
+    out: list[Violation] = []
+    for line, row in statements.iterrows():
+        try:
+            names = _names(row)
+        except ValueError as error:
+            out.append(Violation(file, line, "check", str(error)))
+            continue
+        for name in sorted(n for n in names if n.partition("@")[0] not in CONCEPTS or bool(n.partition("@")[2]) != CONCEPTS[n.partition("@")[0]].per_entity):
+            out.append(
+                Violation(
+                    file,
+                    line,
+                    "text" if name in placeholders(str(row["text"])) else "check",
+                    f"{name!r} is not a concept of analysis.queries.concepts (a concept per entity is written name@entity_id)",
+                )
+            )
+    return out
+
+
+def say(ds: Dataset, statement_id: str, concepts: Concepts | None = None) -> str:
+    """The text of one registered statement, checked (a convenience for tests and scripts)."""
+    register = ds.statements.set_index("statement_id", drop=False)
+    return evaluate(register.loc[statement_id], concepts or Concepts(ds))
