@@ -667,15 +667,15 @@ def passages_with_budget(ds: Dataset) -> int:
 
 
 @_concept("peers.date")
-def window_start_year(ds: Dataset) -> int:
+def window_start_year(ds: Dataset) -> str:
     """The first year of the window in which the leader's trips are compared."""
-    return pd.Timestamp(SUBJECT_WINDOW[0]).year
+    return str(pd.Timestamp(SUBJECT_WINDOW[0]).year)
 
 
 @_concept("peers.date")
-def window_end_year(ds: Dataset) -> int:
+def window_end_year(ds: Dataset) -> str:
     """The last year of that window."""
-    return pd.Timestamp(SUBJECT_WINDOW[1]).year
+    return str(pd.Timestamp(SUBJECT_WINDOW[1]).year)
 
 
 @_concept("K083")

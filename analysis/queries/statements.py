@@ -11,7 +11,7 @@ that names the chapter, the statement and the values found.
 Placeholders: ``{name}`` the value; ``{name:none}`` "none" for 0, else the value
 (``{name:None}`` capitalised, ``{name:no}`` "no"); ``{name:s}`` "s" unless the value is 1 (plural nouns);
 a concept per entity is written ``name@entity_id``;
-``{name:word}`` the number in words up to ten ("no" for 0 is ``{name:none}``).
+``{name:word}`` the number in words up to ten, ``{name:Word}`` the same capitalised to open a sentence ("None" for 0).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ OPERATORS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": oper
 _NAME = r"[a-z_][a-z0-9_]*(?:@[a-z_][a-z0-9_]*)?"
 _OPERAND = rf"(?:{_NAME}|-?\d+)(?:\s*\*\s*\d+)?"
 _TERM = re.compile(rf"^\s*({_OPERAND})\s*(==|!=|>=|<=|>|<)\s*({_OPERAND})\s*$")
-_PLACEHOLDER = re.compile(rf"\{{({_NAME})(?::(none|None|no|s|word))?\}}")
+_PLACEHOLDER = re.compile(rf"\{{({_NAME})(?::(none|None|no|s|word|Word))?\}}")
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
@@ -92,6 +92,8 @@ def _format(value: Any, style: str | None) -> str:
         return "" if value == 1 else "s"
     if style == "word" and isinstance(value, int) and 0 <= value < len(_WORDS):
         return _WORDS[value]
+    if style == "Word" and isinstance(value, int) and 0 <= value < len(_WORDS):
+        return "None" if value == 0 else _WORDS[value].capitalize()
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
