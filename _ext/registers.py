@@ -1,10 +1,15 @@
 """Local Sphinx extension: the book's registers, checked against the pages that use them.
 
-An inference of ``data/inferences.csv`` is boxed by the output of a code cell,
-``box("I03")`` (:func:`analysis.views.prose.boxer`), on the page the register names; the
-box carries the HTML id ``inference-i03``, so any page links to it with ``[I03](#inference-i03)``.
-The build logs a warning with its location (so ``-W`` fails it) when a registered
-inference is boxed on no page, or on more than one.
+- **Inferences.** An inference of ``data/inferences.csv`` is boxed by the output of a code cell,
+  ``box("I03")`` (:func:`analysis.views.prose.boxer`), on the page the register names; the box
+  carries the HTML id ``inference-i03``, so any page links to it with ``[I03](#inference-i03)``.
+- **Statements.** A sentence of ``data/statements.csv`` is shown by ``{eval}`say.ST05```
+  (:class:`analysis.views.prose.Sayer`), which checks it against the data when the chapter runs and
+  marks it with the id ``statement-st05``.
+
+The build logs a warning with its location (so ``-W`` fails it) when a registered row is shown on
+no page, or on more than one. That a row is shown only on its own page is checked when the
+chapter runs (the box and the sayer refuse another chapter's rows).
 """
 
 from __future__ import annotations
@@ -18,58 +23,67 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "inference-"
-WARN = {"type": "report", "subtype": "inference"}
+#: register -> (id column, HTML id prefix, element class, how a page shows a row)
+REGISTERS = {
+    "inferences": ("inference_id", "inference-", "inference", "a code cell box({id!r})"),
+    "statements": ("statement_id", "statement-", "statement", "{{eval}}`say.{id}`"),
+}
 
 
-def _boxes(env: Any) -> list[tuple[str, str]]:
-    if not hasattr(env, "report_inference_boxes"):
-        env.report_inference_boxes = []
-    return env.report_inference_boxes
+def _shown(env: Any) -> list[tuple[str, str, str]]:
+    if not hasattr(env, "report_register_uses"):
+        env.report_register_uses = []
+    return env.report_register_uses
 
 
 def _collect(app: Sphinx, doctree: nodes.document) -> None:
-    """Note every inference box the page shows: (page, inference id)."""
-    for node in doctree.findall(nodes.admonition):
-        if "inference" in node.get("classes", []):
-            for node_id in node.get("ids", []) + node.get("names", []):
-                if node_id.startswith(PREFIX):
-                    _boxes(app.env).append((app.env.docname, node_id[len(PREFIX) :].upper()))
-                    break
+    """Note every registered row the page shows: (register, page, row id)."""
+    for register, (_, prefix, cls, _) in REGISTERS.items():
+        for node in doctree.findall(nodes.Element):
+            if cls in node.get("classes", []):
+                for node_id in node.get("ids", []) + node.get("names", []):
+                    if node_id.startswith(prefix):
+                        _shown(app.env).append((register, app.env.docname, node_id[len(prefix) :].upper()))
+                        break
 
 
 def _purge(app: Sphinx, env: Any, docname: str) -> None:
-    env.report_inference_boxes = [b for b in _boxes(env) if b[0] != docname]
+    env.report_register_uses = [u for u in _shown(env) if u[1] != docname]
 
 
 def _merge(app: Sphinx, env: Any, docnames: set[str], other: Any) -> None:
-    _boxes(env).extend(b for b in _boxes(other) if b[0] in docnames)
+    _shown(env).extend(u for u in _shown(other) if u[1] in docnames)
 
 
-def unboxed_problems(register: dict[str, str], boxes: list[tuple[str, str]], docs: set[str]) -> list[tuple[str, str]]:
-    """``(chapter, message)`` for each registered inference (id -> chapter) boxed on no page or on more than one.
+def register_problems(register: str, rows: dict[str, str], shown: list[tuple[str, str, str]], docs: set[str]) -> list[tuple[str, str]]:
+    """``(chapter, message)`` for each row of ``register`` (id -> chapter) shown on no page or on more than one.
 
-    An inference registered for a page that is not built (a partial book) is not reported.
+    A row registered for a page that is not built (a partial book) is not reported.
     """
+    how = REGISTERS[register][3]
     out = []
-    for inference_id, chapter in sorted(register.items()):
-        places = [doc for doc, i in boxes if i == inference_id]
+    for row_id, chapter in sorted(rows.items()):
+        places = [doc for r, doc, i in shown if r == register and i == row_id]
         if not places and chapter in docs:
-            out.append((chapter, f"inference {inference_id} is registered for {chapter} but no page boxes it (add a code cell box({inference_id!r}) there)"))
+            out.append((chapter, f"{register[:-1]} {row_id} is registered for {chapter} but no page shows it (add {how.format(id=row_id)} there)"))
         elif len(places) > 1:
-            out.append((chapter, f"inference {inference_id} is boxed {len(places)} times ({', '.join(places)}); box it once and link to it"))
+            out.append((chapter, f"{register[:-1]} {row_id} is shown {len(places)} times ({', '.join(places)}); show it once and link to it"))
     return out
 
 
 def _check(app: Sphinx, env: Any) -> None:
-    if not (Path(app.srcdir) / "data" / "inferences.csv").is_file():
+    if not (Path(app.srcdir) / "data" / "datapackage.yaml").is_file():
         return
     from analysis import load_all
 
-    inferences = load_all(Path(app.srcdir)).inferences
-    register = dict(zip(inferences.inference_id, inferences.chapter))
-    for chapter, message in unboxed_problems(register, _boxes(env), set(env.found_docs)):
-        logger.warning(message, location=chapter if chapter in env.found_docs else None, **WARN)
+    ds = load_all(Path(app.srcdir))
+    for register, (column, *_rest) in REGISTERS.items():
+        table = ds.tables.get(register)
+        if table is None:
+            continue
+        rows = dict(zip(table[column], table.chapter))
+        for chapter, message in register_problems(register, rows, _shown(env), set(env.found_docs)):
+            logger.warning(message, location=chapter if chapter in env.found_docs else None, type="report", subtype=register)
 
 
 def setup(app: Sphinx) -> dict:
@@ -77,4 +91,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-check-consistency", _check)
-    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
+    return {"version": "2.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 3}

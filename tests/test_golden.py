@@ -8,10 +8,11 @@ number. The rules themselves are tested on synthetic data (``tests/test_rules.py
 
 import pandas as pd
 
-from analysis.queries import compare, directives, ledger, overview, sourcemap, timeline
+from analysis.queries import compare, directives, ledger, sourcemap, timeline
+from analysis.queries.concepts import Concepts
 from analysis.views import annotate
 
-#: The article's headline figures (front page and findings), from ``overview.key_figures``.
+#: The article's headline figures (front page and findings), from ``analysis.queries.concepts``.
 KEY_FIGURES = {
     "words": 600,
     "sentences": 15,
@@ -19,26 +20,29 @@ KEY_FIGURES = {
     "enterprises": 3,
     "claims_enterprises": 19,
     "claims_zone": 8,
-    "claims_zone_evaluative": 6,
-    "claims_corroborated": 0,
-    "claims_judgement": 8,
+    "claims_zone_judgement": 7,
+    "claims_corroborated": 1,
+    "claims_judgement": 9,
     "activities": 13,
     "directives": 11,
-    "directives_with_any_mark": 2,
+    "directives_with_any_mark": 0,
+    "directives_with_stock_quantifier": 2,
     "directives_linked": 6,
-    "directives_unlinked": 5,
-    "factual_words": 333,
-    "normative_share": 0.285,
+    "directive_paragraph": 5,
+    "trips": 10,
+    "trips_framed_as_learning": 2,
+    "peers_others": 52,
+    "peers_others_date_inferred": 28,
 }
 
 
 def test_key_figures_of_this_article(ds):
-    k = overview.key_figures(ds)
-    assert {name: k[name] for name in KEY_FIGURES} == KEY_FIGURES
+    c = Concepts(ds)
+    assert {name: getattr(c, name) for name in KEY_FIGURES} == KEY_FIGURES
 
 
 def test_claim_grades_of_this_article(ds):
-    assert ledger.grade_counts(ds).to_dict() == {"corroborated": 0, "checkable, not corroborated": 20, "judgement": 8}
+    assert ledger.grade_counts(ds).to_dict() == {"corroborated": 1, "checkable, not corroborated": 18, "judgement": 9}
 
 
 def test_claims_per_enterprise_of_this_article(ds):

@@ -74,9 +74,11 @@ def dead_names(source: str) -> list[str]:
 
 
 def chapter_code(path: Path) -> str:
-    """The chapter's code cells as one script, IPython magics and shell lines left out."""
-    cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    lines = [line for c in cells for line in "".join(c["source"]).splitlines() if not line.lstrip().startswith(("%", "!"))]
+    """The chapter's code as one script: its code cells (IPython magics and shell lines left out), then
+    the ``{eval}`` expressions of its prose, which read the names the code cells define."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    lines = [line for c in cells if c["cell_type"] == "code" for line in "".join(c["source"]).splitlines() if not line.lstrip().startswith(("%", "!"))]
+    lines += [expr for c in cells if c["cell_type"] == "markdown" for expr in re.findall(r"\{eval\}`([^`]+)`", "".join(c["source"]))]
     return "\n".join(lines)
 
 

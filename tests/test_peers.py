@@ -29,9 +29,10 @@ HEADER = (
     "directive_clauses_visible,has_quantity,has_deadline,has_budget,has_unit,outcomes_stated,visibility,evidence,note"
 )
 ROWS = [
-    # line 2: the subject, a trip out with directives, complete
+    # line 2: the subject, a trip out, complete; its visits, learning frame, firm counts and directive marks are
+    # computed from the article's own tables (analysis.queries.peers.table), so they are empty here
     "P01,true,http://en.dl.gov.cn/News/ChinaNews/1.jhtml,A trip,Leader A,Mayor,,2018-09-01,month,inferred,yesterday,"
-    "delegation_out,elsewhere_in_china,Tianjin,study,2018-09-tianjin,3,true,3,4,11,false,false,false,false,,complete,study and learn,",
+    "delegation_out,elsewhere_in_china,Tianjin,study,2018-09-tianjin,,,,,,,,,,,complete,study and learn,",
     # line 3: a truncated trip out with no directive visible
     "P02,false,https://english.dlftz.gov.cn/article/show/2.aspx,Another trip,Leader A,Mayor,Leader B,2019-01-29,day,stated,29 January,"
     "delegation_out,elsewhere_in_china,Hong Kong,investment_promotion,2019-01-hong-kong,0,false,0,0,,,,,,,truncated,investment promotion activities,",
@@ -197,7 +198,27 @@ def test_negative_count(tiny):
 # --- summaries -------------------------------------------------------------------------------
 @pytest.fixture()
 def table(tiny) -> pd.DataFrame:
-    return load_all(tiny).peers
+    """The tiny sample with the subject's computed fields filled in, as analysis.queries.peers.table gives them."""
+    p = load_all(tiny).peers
+    computed = {"units_visited": 3, "frames_learning": True, "firm_figures": 3, "firm_credentials": 3, "directive_clauses_visible": 11,
+                "has_quantity": False, "has_deadline": False, "has_budget": False, "has_unit": False}
+    for column, value in computed.items():
+        p[column] = p[column].astype(object)
+        p.loc[p.is_subject.astype(bool), column] = value
+        p[column] = p[column].astype("boolean" if isinstance(value, bool) else "Int64")
+    return p
+
+
+def test_the_subject_row_leaves_computed_fields_empty(tiny):
+    set_cell(tiny, 2, "firm_credentials", "4")
+    assert [(v.line, v.column) for v in problems(tiny)] == [(2, "firm_credentials")]
+
+
+def test_the_subject_fields_are_computed_from_the_articles_tables(ds):
+    p = P.table(ds)
+    subject = P.subject_of(p)
+    assert subject.directive_clauses_visible == len(ds.directives) and subject.units_visited == len(P.roles.enterprises(ds))
+    assert bool(subject.has_quantity) is False  # 'a number of' is a stock quantifier, not an amount (K058)
 
 
 def test_trips_out_by_person_and_period(table):

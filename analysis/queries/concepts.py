@@ -83,7 +83,6 @@ class Concepts:
         if name not in CONCEPTS or not CONCEPTS[name].per_entity:
             raise KeyError(f"{name!r} is not a concept per entity")
         if key not in self._values:
-            self._ds.entity(entity)  # an unknown entity is an error, not a zero
             self._values[key] = CONCEPTS[name].compute(self._ds, entity)
         return self._values[key]
 
@@ -439,24 +438,28 @@ def translation_notes_high(ds: Dataset) -> int:
 @_concept("K011", per_entity=True)
 def claims_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity."""
+    ds.entity(entity_id)  # an unknown entity is an error, not a zero
     return int(ds.claims.entity_id.eq(entity_id).sum())
 
 
 @_concept("K018", per_entity=True)
 def credentials_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity coded credential."""
+    ds.entity(entity_id)
     return int((ds.claims.entity_id.eq(entity_id) & ds.claims.claim_type.eq("credential")).sum())
 
 
 @_concept("claims.value", per_entity=True)
 def figures_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity that state a number."""
+    ds.entity(entity_id)
     return int((ds.claims.entity_id.eq(entity_id) & ds.claims.value.notna()).sum())
 
 
 @_concept("K083", per_entity=True)
 def claims_corroborated_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity that an independent outside source states."""
+    ds.entity(entity_id)
     led = ledger.ledger(ds)
     return int((led.entity_id.eq(entity_id) & led.grade.eq("corroborated")).sum())
 
@@ -464,6 +467,7 @@ def claims_corroborated_of(ds: Dataset, entity_id: str) -> int:
 @_concept("K083, claims.claim_type", per_entity=True)
 def corroborated_kinds_of(ds: Dataset, entity_id: str) -> str:
     """What the corroborated claims about one entity assert (their claim types), or "none"."""
+    ds.entity(entity_id)
     led = ledger.ledger(ds)
     kinds = led[led.entity_id.eq(entity_id) & led.grade.eq("corroborated")].claim_type.drop_duplicates().tolist()
     return " and ".join(kinds) if kinds else "none"
@@ -472,6 +476,7 @@ def corroborated_kinds_of(ds: Dataset, entity_id: str) -> str:
 @_concept("K087, activities.location_id", per_entity=True)
 def facilities_visited_of(ds: Dataset, entity_id: str) -> int:
     """Facilities of one enterprise where an activity of the visit took place."""
+    ds.entity(entity_id)
     at = ds.activities[ds.activities.stop_id.eq(entity_id)]
     return int(at.location_id.dropna().nunique())
 
@@ -763,3 +768,30 @@ def statements_checked(ds: Dataset) -> int:
 def concepts(ds: Dataset) -> int:
     """Concepts defined once in analysis.queries.concepts."""
     return len(CONCEPTS)
+
+
+@_concept("external_facts.date_start", per_entity=True)
+def year_of(ds: Dataset, fact_id: str) -> str:
+    """The year an outside fact is dated to (its start)."""
+    hit = ds.external_facts[ds.external_facts.fact_id == fact_id]
+    if hit.empty or pd.isna(hit.iloc[0]["date_start"]):
+        raise KeyError(f"no dated outside fact {fact_id!r}")
+    return str(hit.iloc[0]["date_start"].year)
+
+
+@_concept("external_facts.date_start", per_entity=True)
+def month_year_of(ds: Dataset, fact_id: str) -> str:
+    """The month and year an outside fact is dated to (its start), in words: "September 2018"."""
+    hit = ds.external_facts[ds.external_facts.fact_id == fact_id]
+    if hit.empty or pd.isna(hit.iloc[0]["date_start"]):
+        raise KeyError(f"no dated outside fact {fact_id!r}")
+    return f"{hit.iloc[0]['date_start']:%B %Y}"
+
+
+@_concept("external_facts.topic, external_facts.kind")
+def aftermath_ties_found(ds: Dataset) -> int:
+    """Outside facts (not gaps) of what happened next that concern an enterprise of the visit: ties found after it."""
+    f = ds.external_facts
+    firms = set(roles.enterprises(ds))
+    about = f.entity_ids.map(lambda ids: bool(firms & set(ids)))
+    return int((f.topic.eq("what happened next") & f.kind.eq("fact") & about).sum())

@@ -26,10 +26,29 @@ from ..queries.statements import evaluate
 from .markup import escape_markdown
 from .tables import anchor
 
-__all__ = ["Values", "Quote", "quoted_table", "quoter", "InferenceBox", "boxer", "Said", "Sayer", "statement_anchor", "SOURCE_PAGE"]
+__all__ = ["Words", "Values", "Quote", "quoted_table", "quoter", "InferenceBox", "boxer", "Said", "Sayer", "statement_anchor", "SOURCE_PAGE"]
 
 #: The annotated source, relative to a chapter (links from JupyterLab; the book resolves labels).
 SOURCE_PAGE = "source.ipynb"
+
+
+_NUMBER_WORDS = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+class Words:
+    """A concept's value as a word, for prose that reads better in words: ``{eval}`w.enterprises``` gives "three".
+
+    Values above ten are given in digits.
+    """
+
+    def __init__(self, concepts: Concepts) -> None:
+        self._concepts = concepts
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        value = getattr(self._concepts, name)
+        return _NUMBER_WORDS[value] if isinstance(value, int) and 0 <= value < len(_NUMBER_WORDS) else str(value)
 
 
 class Values(dict):
