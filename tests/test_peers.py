@@ -200,8 +200,17 @@ def test_negative_count(tiny):
 def table(tiny) -> pd.DataFrame:
     """The tiny sample with the subject's computed fields filled in, as analysis.queries.peers.table gives them."""
     p = load_all(tiny).peers
-    computed = {"units_visited": 3, "frames_learning": True, "firm_figures": 3, "firm_credentials": 3, "directive_clauses_visible": 11,
-                "has_quantity": False, "has_deadline": False, "has_budget": False, "has_unit": False}
+    computed = {
+        "units_visited": 3,
+        "frames_learning": True,
+        "firm_figures": 3,
+        "firm_credentials": 3,
+        "directive_clauses_visible": 11,
+        "has_quantity": False,
+        "has_deadline": False,
+        "has_budget": False,
+        "has_unit": False,
+    }
     for column, value in computed.items():
         p[column] = p[column].astype(object)
         p.loc[p.is_subject.astype(bool), column] = value

@@ -68,8 +68,9 @@ def test_every_qualifier_or_count_in_prose_is_generated_or_allowed(path):
     ok = allowed()
     chapter = f"chapters/{path.stem}"
     stray = [(word, sentence) for word, sentence in findings(path) if not any(c == chapter and phrase in sentence for c, phrase in ok)]
-    assert not stray, f"{chapter}: words the data could make false, typed by hand (generate them with a statement, or allow them in {ALLOWLIST.name} with the reason):\n" + "\n".join(
-        f"  {word!r} in: {sentence}" for word, sentence in stray
+    assert not stray, (
+        f"{chapter}: words the data could make false, typed by hand (generate them with a statement, or allow them in {ALLOWLIST.name} with the reason):\n"
+        + "\n".join(f"  {word!r} in: {sentence}" for word, sentence in stray)
     )
 
 

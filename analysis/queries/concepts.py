@@ -795,3 +795,9 @@ def aftermath_ties_found(ds: Dataset) -> int:
     firms = set(roles.enterprises(ds))
     about = f.entity_ids.map(lambda ids: bool(firms & set(ids)))
     return int((f.topic.eq("what happened next") & f.kind.eq("fact") & about).sum())
+
+
+@_concept("peers.purpose")
+def trip_readouts_others_study_or_other(ds: Dataset) -> int:
+    """Other readouts of the leader's trips out whose stated aim is study or none of the listed aims."""
+    return int(_other_trip_readouts(ds).purpose.isin(["study", "other"]).sum())

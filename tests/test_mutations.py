@@ -1,0 +1,168 @@
+"""The mutation suite: one-cell edits that make a sentence of the book false either change its words or stop the build.
+
+``tests/mutations.csv`` lists plausible one-cell edits of the tables, each with the prose items it
+falsifies (``say.ST05`` for a registered statement, ``c.name`` for a value shown in the prose). For
+each edit, on a copy of the data:
+
+- the chapters whose declared reads include the edited table (the same rule by which the build
+  re-reads them) run as the build runs them: their code cells, then every ``{eval}`` of their prose;
+- each falsified item must render different words than before the edit, or fail with a
+  :class:`~analysis.queries.statements.StatementError` naming its statement. None may render
+  the same words: that would be a stale sentence on a green build.
+
+Two of the edits then go through ``jupyter-book build`` on a copy of the book: one must stop the
+strict build naming the statement, the other must change the words on the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import analysis
+from analysis.data.load import load_all
+from analysis.queries.statements import StatementError
+
+from bookutil import ROOT, build, copy_book, why
+
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("mutations")]
+
+MUTATIONS = ROOT / "tests" / "mutations.csv"
+EVAL = re.compile(r"\{eval\}`([^`]+)`")
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def mutations() -> list[dict[str, str]]:
+    with MUTATIONS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def apply(root: Path, m: dict[str, str]) -> None:
+    """Set one cell of a table of the data copy at ``root``."""
+    path = root / m["file"]
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    hits = [r for r in rows[1:] if r[header.index(m["key"])] == m["row_id"]]
+    assert len(hits) == 1, f"{m['mutation_id']}: {m['file']} has no single row {m['row_id']}"
+    assert hits[0][header.index(m["column"])] != m["value"], f"{m['mutation_id']}: the edit changes nothing"
+    hits[0][header.index(m["column"])] = m["value"]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def data_copy(dest: Path) -> Path:
+    shutil.copytree(ROOT / "data", dest / "data")
+    shutil.copy(ROOT / "references.bib", dest / "references.bib")
+    shutil.copy(ROOT / "CITATION.cff", dest / "CITATION.cff")
+    return dest
+
+
+def reads(notebook: Path) -> set[str]:
+    return set(json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["report"]["reads"])
+
+
+def table_of(package: dict, file: str) -> str:
+    return next(r["name"] for r in package["resources"] if f"data/{r['path']}" == file)
+
+
+def run_chapter(notebook: Path, root: Path) -> dict[str, str]:
+    """Each ``{eval}`` of the chapter's prose -> the words it renders, or ``ERROR: <message>``, as the chapter runs on the data at ``root``."""
+    namespace: dict = {"__name__": "__main__"}
+    out: dict[str, str] = {}
+    old_env, old_cwd = os.environ.get("REPORT_ROOT"), os.getcwd()
+    os.environ["REPORT_ROOT"] = str(root)
+    os.chdir(notebook.parent)
+    try:
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                exec(compile(source, notebook.name, "exec"), namespace)
+                continue
+            for expression in EVAL.findall(source):
+                try:
+                    out[expression] = repr(eval(expression, namespace))
+                except StatementError as error:
+                    out[expression] = f"ERROR: {error}"
+    finally:
+        os.chdir(old_cwd)
+        if old_env is None:
+            os.environ.pop("REPORT_ROOT", None)
+        else:
+            os.environ["REPORT_ROOT"] = old_env
+    return out
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> dict[str, dict[str, str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    root = data_copy(tmp_path_factory.mktemp("baseline"))
+    return {nb.stem: run_chapter(nb, root) for nb in CHAPTERS}
+
+
+def test_the_suite_has_at_least_twenty_edits_each_naming_what_it_falsifies():
+    ms = mutations()
+    assert len(ms) >= 20 and len({m["mutation_id"] for m in ms}) == len(ms)
+    assert all(m["falsifies"].split() and m["what it tests"] for m in ms)
+
+
+@pytest.mark.parametrize("m", mutations(), ids=lambda m: m["mutation_id"])
+def test_an_edit_changes_the_words_it_makes_false_or_stops_the_build(m, baseline, tmp_path):
+    root = data_copy(tmp_path)
+    apply(root, m)
+    try:
+        ds = load_all(root)
+    except analysis.ReportDataError as error:
+        pytest.fail(f"{m['mutation_id']}: the loader refuses the edit, so the suite does not test the words: {error}")
+    table = table_of(ds.package, m["file"])
+    readers = [nb for nb in CHAPTERS if table in reads(nb)]
+    after: dict[str, str] = {}
+    for nb in readers:
+        after.update({f"{nb.stem}|{k}": v for k, v in run_chapter(nb, root).items()})
+    for item in m["falsifies"].split():
+        shown = {key: value for key, value in after.items() if key.split("|", 1)[1] == item}
+        assert shown, f"{m['mutation_id']}: {item} is in no chapter that reads {table} (a chapter that shows it must declare the table)"
+        for key, value in shown.items():
+            chapter = key.split("|", 1)[0]
+            before = baseline[chapter][item]
+            statement = item.split(".", 1)[1] if item.startswith("say.") else None
+            named = value.startswith("ERROR:") and statement is not None and f"statement {statement}" in value
+            assert value != before or named, f"{m['mutation_id']} ({m['what it tests']}): {chapter} still says {before!r} ({item}), a stale sentence"
+            if value.startswith("ERROR:"):
+                assert named, f"{m['mutation_id']}: {item} failed without naming its statement: {value}"
+
+
+END_TO_END = {"M01": "stops", "M14": "changes"}
+
+
+def test_two_edits_through_jupyter_book_build(tmp_path):
+    """End to end: the strict build stops naming the statement, or the page shows the new words."""
+    book = copy_book(tmp_path / "book")
+    first = build(book, "-W", "-n", "--keep-going")
+    assert first.returncode == 0, why(first)
+    by_id = {m["mutation_id"]: m for m in mutations()}
+    page = book / "_build" / "html" / "chapters" / "peers.html"
+    before = page.read_text(encoding="utf-8")
+    for mutation_id, outcome in END_TO_END.items():
+        m = by_id[mutation_id]
+        original = (book / m["file"]).read_bytes()
+        apply(book, m)
+        proc = build(book, "-W", "-n", "--keep-going")
+        if outcome == "stops":
+            assert proc.returncode != 0, f"{mutation_id}: the strict build passed"
+            assert "statement ST02" in proc.stdout + proc.stderr, why(proc)
+        else:
+            assert proc.returncode == 0, why(proc)
+            after = page.read_text(encoding="utf-8")
+            span = re.compile(r'id="statement-st61"[^>]*>(.*?)</span>', re.S)
+            assert span.search(before) and span.search(after) and span.search(before).group(1) != span.search(after).group(1)
+        (book / m["file"]).write_bytes(original)
