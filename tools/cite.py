@@ -1,10 +1,13 @@
-"""Write the "How to cite" box (``chapters/_cite.md``) from ``CITATION.cff``.
+"""Write the "How to cite" box (``chapters/_cite.md``) and the citation exports (``_extra/citation.bib``,
+``_extra/citation.json``, CSL-JSON) from ``CITATION.cff``.
 
-    .venv/bin/python tools/cite.py          rewrite chapters/_cite.md
-    .venv/bin/python tools/cite.py --check  exit 1 if chapters/_cite.md is not what CITATION.cff gives
+    .venv/bin/python tools/cite.py          rewrite them
+    .venv/bin/python tools/cite.py --check  exit 1 if any is not what CITATION.cff gives
 
-The front page and the reuse appendix include the box; ``tests/test_reuse.py`` checks that it
-agrees with ``CITATION.cff``, so the edition, date and address are typed in one place only.
+The reuse appendix includes the box and the site serves the exports at its root;
+``tests/test_reuse.py`` checks that they agree with ``CITATION.cff``, so the edition, date and
+address are typed in one place only. Titles keep their capitals: BibTeX's title is braced, and
+CSL-JSON protects its words with ``<span class="nocase">``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CFF = ROOT / "CITATION.cff"
 BOX = ROOT / "chapters" / "_cite.md"
+BIB = ROOT / "_extra" / "citation.bib"
+CSL = ROOT / "_extra" / "citation.json"
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
@@ -40,7 +45,7 @@ def bibtex(ref: dict) -> str:
     key = "".join(w for w in ref["title"].lower().split()[:2] if w.isalpha()) + str(ref["date"].year)
     fields = {
         "author": "{" + names + "}",
-        "title": "{" + ref["title"] + "}",
+        "title": "{{" + ref["title"] + "}}",  # braced twice: styles keep its capitals (Tianjin, not tianjin)
         "type": "{Reproducible analytical report}",
         "institution": "{" + names + "}",
         "year": "{" + str(ref["date"].year) + "}",
@@ -53,6 +58,29 @@ def bibtex(ref: dict) -> str:
     return f"@techreport{{{key},\n{body}\n}}"
 
 
+def csl_json(ref: dict) -> str:
+    """The citation as CSL-JSON (one item), its title protected from case changes."""
+    import json
+
+    item = {
+        "id": "dalianlearns" + str(ref["date"].year),
+        "type": "report",
+        "title": f'<span class="nocase">{ref["title"]}</span>',
+        "author": [{"literal": a} for a in _authors(ref)],
+        "publisher": ", ".join(_authors(ref)),
+        "genre": "Reproducible analytical report",
+        "edition": ref["edition"],
+        "issued": {"date-parts": [[ref["date"].year, ref["date"].month, ref["date"].day]]},
+        "URL": ref["url"],
+    }
+    return json.dumps([item], indent=2, ensure_ascii=False) + "\n"
+
+
+def outputs(ref: dict) -> dict[Path, str]:
+    """Every file generated from the citation, with its text."""
+    return {BOX: render(ref), BIB: bibtex(ref) + "\n", CSL: csl_json(ref)}
+
+
 def render(ref: dict) -> str:
     """The MyST text of the "How to cite" admonition."""
     authors = ", ".join(_authors(ref))
@@ -62,6 +90,8 @@ def render(ref: dict) -> str:
 :class: tip report-cite
 
 {authors} ({ref["date"].year}). *{ref["title"]}*. Edition {ref["edition"]}, {date}. <{ref["url"]}>
+
+Download the citation as <a href="../citation.bib" download>BibTeX</a> or <a href="../citation.json" download>CSL-JSON</a>.
 
 ```bibtex
 {bibtex(ref)}
@@ -73,13 +103,16 @@ Every page has a stable address under <{ref["url"]}>: the address in your browse
 
 
 def main(argv: list[str]) -> int:
-    text = render(load_citation())
-    if "--check" in argv:
-        if BOX.read_text(encoding="utf-8") != text:
-            print(f"{BOX.relative_to(ROOT)} does not match CITATION.cff: run python tools/cite.py", file=sys.stderr)
-            return 1
-        return 0
-    BOX.write_text(text, encoding="utf-8")
+    stale = []
+    for path, text in outputs(load_citation()).items():
+        if "--check" in argv:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.relative_to(ROOT).as_posix())
+        else:
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print(f"{', '.join(stale)} do not match CITATION.cff: run python tools/cite.py", file=sys.stderr)
+        return 1
     return 0
 
 
