@@ -801,3 +801,36 @@ def aftermath_ties_found(ds: Dataset) -> int:
 def trip_readouts_others_study_or_other(ds: Dataset) -> int:
     """Other readouts of the leader's trips out whose stated aim is study or none of the listed aims."""
     return int(_other_trip_readouts(ds).purpose.isin(["study", "other"]).sum())
+
+
+# --- other cities' tours of the host area -------------------------------------------------
+
+
+@_concept("other_tours")
+def other_tours(ds: Dataset) -> int:
+    """Readouts found of other cities' delegations touring the host area."""
+    return len(ds.other_tours)
+
+
+@_concept("other_tours.names_htz")
+def other_tours_naming_zone(ds: Dataset) -> int:
+    """Of those, readouts that name the host zone itself."""
+    return int(ds.other_tours.names_htz.astype(bool).sum())
+
+
+@_concept("other_tours.frames_learning")
+def other_tours_learning(ds: Dataset) -> int:
+    """Of those, readouts that name what is to be learnt from the hosts."""
+    return int(ds.other_tours.frames_learning.astype(bool).sum())
+
+
+@_concept("other_tours.firm_credentials")
+def other_tours_with_credentials(ds: Dataset) -> int:
+    """Of those, readouts that give a visited firm a state credential."""
+    return int((ds.other_tours.firm_credentials > 0).sum())
+
+
+@_concept("other_tours.shares_praise")
+def other_tours_praise(ds: Dataset) -> int:
+    """Of those, readouts that praise the hosts in the article's stock words."""
+    return int(ds.other_tours.shares_praise.astype(bool).sum())

@@ -10,6 +10,7 @@ from ..data.load import Dataset
 from ..queries.inferences import box_anchor
 from ..queries.profiles import activities_at, context_about, quantified
 from ..queries.roles import short_name, stops
+from .links import linked_text, row_refs
 from .tables import Anchor, Cite, Ref, Table, fact_anchor, quote_cell, slug, source_link
 
 __all__ = ["codebook_table", "log_table", "translation_table", "activities_table", "quantified_table", "context_table", "facts_table"]
@@ -40,8 +41,8 @@ def codebook_table(ds: Any, variable: str | None = None) -> Table:
     frame = pd.DataFrame(
         {
             "variable: code": [f"{r.variable}: {r.code}" for r in cb.itertuples()],
-            "definition and rules": [rules(r) for r in cb.itertuples()],
-            "worked hard case": [str(r.hard_case) for r in cb.itertuples()],
+            "definition and rules": [linked_text(ds.package, rules(r)) for r in cb.itertuples()],
+            "worked hard case": [linked_text(ds.package, str(r.hard_case)) for r in cb.itertuples()],
         }
     )
     caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
@@ -73,7 +74,7 @@ def log_table(ds: Any, titles: dict[str, str] | None = None) -> Table:
     frame = pd.DataFrame(
         {
             "inference": [Ref(f"{i}: {t}", box_anchor(i)) for i, t in zip(inf.inference_id, inf.title)],
-            "statement": inf.statement,
+            "statement": [linked_text(ds.package, x) for x in inf.statement],
             "confidence": inf.confidence,
             "boxed in": [Ref(titles.get(c, c.split("/")[-1]), box_anchor(i)) for i, c in zip(inf.inference_id, inf.chapter)],
         }
@@ -98,9 +99,9 @@ def translation_table(ds: Any) -> Table:
         {
             "English as printed": [quote_cell(q, i) for q, i in zip(n.quote, n.note_id)],
             "likely Chinese (word for word)": [f"{o} ({l})" for o, l in zip(n.likely_original, n.literal_sense)],
-            "meaning": n.meaning,
+            "meaning": [linked_text(ds.package, x) for x in n.meaning],
             "confidence": n.confidence,
-            "rows it affects": [", ".join(a) for a in n.findings_affected],
+            "rows it affects": [row_refs(ds.package, a) for a in n.findings_affected],
             "inference": [inference_cell(i) for i in n.inference_id],
         }
     )
@@ -170,7 +171,7 @@ def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str
             "id": [Anchor(i, fact_anchor(i)) if fact_ids is None else Ref(i, fact_anchor(i)) for i in x.fact_id],
             "kind": x.kind,
             "confidence": x.confidence,
-            "outside fact (the book's words)": x.statement,
+            "outside fact (the book's words)": [linked_text(ds.package, t) for t in x.statement],
             "sources": [Cite(list(keys)) for keys in x.bib_keys],
             "independence of the sources": [independence(keys) for keys in x.bib_keys],
         }

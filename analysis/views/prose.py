@@ -10,7 +10,6 @@ Nothing here is specific to one article.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -19,10 +18,11 @@ import pandas as pd
 from ..data.errors import ReportDataError, Violation
 from ..data.load import Dataset
 from ..data.registers import ID_TOKEN, KEY_TOKEN
-from ..data.schema import fields, provenance_keys, resource
+from ..data.schema import provenance_keys
 from ..queries.concepts import Concepts
 from ..queries.inferences import box_anchor
 from ..queries.statements import evaluate
+from .links import linked_text, row_table, row_target
 from .markup import escape_markdown
 from .tables import anchor
 
@@ -90,16 +90,12 @@ class Quote:
 
 
 def quoted_table(package: Mapping[str, Any], row_id: str) -> str | None:
-    """The table whose rows carry quotes and whose id pattern (in the dictionary) the id matches, or None.
+    """The table of rows carrying quotes whose id pattern (in the dictionary) the id matches, or None.
 
     Only the dictionary is read, so a chapter that quotes a row depends on that row's table alone.
     """
-    for table, key in provenance_keys(package).items():
-        field = next(f for f in fields(resource(package, table)) if f["name"] == key)
-        pattern = field.get("constraints", {}).get("pattern")
-        if pattern and re.fullmatch(pattern, row_id):
-            return table
-    return None
+    table = row_table(package, row_id)
+    return table if table in provenance_keys(package) else None
 
 
 def quoter(ds: Dataset, chapter: str = "") -> Callable[[str], Quote]:
@@ -142,8 +138,9 @@ class InferenceBox:
         out = []
         for item in self.row["basis"]:
             item = str(item).strip()
-            if ID_TOKEN.match(item) and quoted_table(self.package, item):
-                out.append(f"[{item}](#{anchor(item)})" if markdown else f'<a href="{SOURCE_PAGE}#{anchor(item)}">{item}</a>')
+            target = row_target(self.package, item) if ID_TOKEN.match(item) else None
+            if target:
+                out.append(f"[{item}](#{target})" if markdown else f'<a href="#{target}">{item}</a>')
             elif KEY_TOKEN.match(item) and not ID_TOKEN.match(item):
                 out.append(f"{{cite:p}}`{item}`" if markdown else f"[{html.escape(item)}]")
             else:
@@ -161,7 +158,7 @@ class InferenceBox:
                 ":class: caution inference",
                 f":name: {box_anchor(i)}",
                 "",
-                escape_markdown(self.row["statement"]),
+                linked_text(self.package, self.row["statement"]).markdown(),
                 "",
                 f"**Basis:** {'; '.join(self._basis(True))}",
                 "",

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["Table", "Ref", "Cite", "Anchor", "SourceLink", "anchor", "fact_anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
+__all__ = ["Table", "Ref", "RefList", "Cite", "Anchor", "SourceLink", "anchor", "fact_anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
 
 _UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
 # CommonMark lets a backslash escape any ASCII punctuation character.
@@ -86,6 +86,23 @@ class Ref(str):
     def markdown(self) -> str:
         """The MyST link: ``[text](#target)``."""
         return f"[{escape_markdown(str(self))}](#{self.target})"
+
+
+class RefList(str):
+    """Several :class:`Ref` (or plain ids) in one cell, joined by commas; its text is theirs."""
+
+    items: tuple
+
+    def __new__(cls, items: list) -> RefList:
+        obj = super().__new__(cls, ", ".join(str(x) for x in items))
+        obj.items = tuple(items)
+        return obj
+
+    def __reduce__(self):
+        return (RefList, (list(self.items),))
+
+    def markdown(self) -> str:
+        return ", ".join(x.markdown() if isinstance(x, Ref) else escape_markdown(str(x)) for x in self.items)
 
 
 class Cite(str):
@@ -228,7 +245,7 @@ class Table:
         """The table as a MyST ``list-table``: numbered caption, label, header row, links."""
 
         def cell(value: object) -> str:
-            if isinstance(value, (Ref, Cite, Anchor)):
+            if hasattr(value, "markdown") and isinstance(value, str):
                 return value.markdown()
             return escape_markdown(self._text(value))
 
