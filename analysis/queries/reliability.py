@@ -1,0 +1,299 @@
+"""Intercoder reliability: Krippendorff's alpha for every coded variable, and unitizing agreement where coders segment.
+
+A *coding* is a mapping of table name to DataFrame, in the data dictionary's columns (the first
+coding is the book's ``data/``; another lives in ``data/coding_b/`` and so on). Two kinds of unit:
+
+- **given** units, the same for every coder: sentences (split by code) and the readouts of the
+  peers sample. Their variables are compared unit by unit.
+- **segmented** units, which each coder cuts from the text: claims, activities, topics and
+  directives. They are aligned by the spans their quotes cover (:func:`match_units`); the
+  unitizing table counts the units every coder found and those only some found, and the
+  variables are compared on the aligned units only.
+
+Alpha is computed with the maintained ``krippendorff`` package, at each variable's level of
+measurement. Where the units barely vary, alpha is undefined or misleading, so the percent of
+agreeing pairs is reported beside it. Nothing here is specific to one article; any number of
+codings can be compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Variable", "VARIABLES", "SEGMENTED", "match_units", "agreement", "aligned", "unitizing_table", "link_matrices", "reliability_table"]
+
+Coding = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A coded variable: its table and column, its level of measurement, and how its value is read."""
+
+    table: str
+    column: str
+    level: str = "nominal"
+    read: str = "value"  # value | present (filled or not) | amount (names an amount, analysis.queries.directives.names_quantity)
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}.{self.column}" + ("" if self.read == "value" else f" ({self.read})")
+
+
+#: Tables whose units each coder cuts from the text, with the column that identifies a unit.
+SEGMENTED = {"claims": "claim_id", "activities": "activity_id", "topics": "topic_id", "directives": "directive_id"}
+
+#: Every coded variable the book reports agreement for (the codebook's variables that a coder decides).
+VARIABLES: list[Variable] = [
+    Variable("sentences", "function"),
+    Variable("sentences", "register"),
+    Variable("claims", "entity_id"),
+    Variable("claims", "claim_type"),
+    Variable("claims", "evaluative"),
+    Variable("claims", "value", "interval"),
+    Variable("claims", "qualifier", read="present"),
+    Variable("activities", "actor_id"),
+    Variable("activities", "stop_id"),
+    Variable("activities", "activity_type"),
+    Variable("activities", "location_id"),
+    Variable("topics", "theme"),
+    Variable("directives", "issuer_id"),
+    Variable("directives", "issuer_basis"),
+    Variable("directives", "mode"),
+    Variable("directives", "category"),
+    Variable("directives", "quantity", read="amount"),
+    Variable("directives", "deadline", read="present"),
+    Variable("directives", "budget", read="present"),
+    Variable("directives", "responsible_unit", read="present"),
+    Variable("directives", "refers_to"),
+    Variable("peers", "genre"),
+    Variable("peers", "scope"),
+    Variable("peers", "purpose"),
+    Variable("peers", "date_precision"),
+    Variable("peers", "date_basis"),
+    Variable("peers", "units_visited", "interval"),
+    Variable("peers", "frames_learning"),
+    Variable("peers", "firm_figures", "interval"),
+    Variable("peers", "firm_credentials", "interval"),
+    Variable("peers", "directive_clauses_visible", "interval"),
+    Variable("peers", "has_quantity"),
+    Variable("peers", "has_deadline"),
+    Variable("peers", "has_budget"),
+    Variable("peers", "has_unit"),
+    Variable("peers", "visibility"),
+]
+
+GIVEN = {"sentences": "sentence_id", "peers": "peer_id"}
+
+
+def _span(row: pd.Series) -> tuple[int, int]:
+    return int(row["start"]), int(row["end"])
+
+
+def match_units(a: pd.DataFrame, b: pd.DataFrame, min_overlap: float = 0.5) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Align two coders' segmented units by the spans of their quotes.
+
+    Two units match when their spans overlap by at least ``min_overlap`` of the shorter one; each
+    unit matches at most once, the largest overlaps first.
+
+    Returns
+    -------
+    (pairs, only_a, only_b)
+        Positional indices: matched ``(i, j)`` pairs, then the units of ``a`` and of ``b`` left unmatched.
+    """
+    candidates = []
+    for i, ra in enumerate(a.itertuples(index=False)):
+        s1, e1 = int(ra.start), int(ra.end)
+        for j, rb in enumerate(b.itertuples(index=False)):
+            s2, e2 = int(rb.start), int(rb.end)
+            overlap = min(e1, e2) - max(s1, s2)
+            shorter = min(e1 - s1, e2 - s2)
+            if overlap > 0 and shorter > 0 and overlap / shorter >= min_overlap:
+                candidates.append((overlap / max(e1 - s1, e2 - s2), overlap, i, j))
+    pairs, used_a, used_b = [], set(), set()
+    for _, _, i, j in sorted(candidates, reverse=True):
+        if i not in used_a and j not in used_b:
+            pairs.append((i, j))
+            used_a.add(i)
+            used_b.add(j)
+    return sorted(pairs), [i for i in range(len(a)) if i not in used_a], [j for j in range(len(b)) if j not in used_b]
+
+
+def _value(v: object, read: str) -> object:
+    missing = v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+    if read == "present":
+        return not missing and str(v).strip() != ""
+    if read == "amount":
+        from .directives import names_quantity
+
+        return names_quantity(v)
+    if missing:
+        return "(empty)"
+    if isinstance(v, tuple | list):
+        return "|".join(sorted(map(str, v)))
+    return v
+
+
+def agreement(values: np.ndarray, level: str) -> tuple[float, float, int]:
+    """Krippendorff's alpha, the percent of agreeing pairs, and the number of pairable units.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Coders by units, objects; ``None`` where a coder has no value for a unit.
+    level : str
+        ``nominal``, ``ordinal`` or ``interval``.
+
+    Returns
+    -------
+    (alpha, percent, units)
+        Alpha is NaN when it is undefined (fewer than two distinct values among the pairable units).
+    """
+    import krippendorff
+
+    pairable = [u for u in range(values.shape[1]) if sum(v is not None for v in values[:, u]) >= 2]
+    if not pairable:
+        return float("nan"), float("nan"), 0
+    data = values[:, pairable]
+    agree = total = 0
+    for u in range(data.shape[1]):
+        present = [v for v in data[:, u] if v is not None]
+        for x, y in combinations(present, 2):
+            agree += x == y
+            total += 1
+    percent = 100.0 * agree / total if total else float("nan")
+    distinct = {v for v in data.ravel() if v is not None}
+    if len(distinct) < 2:
+        return float("nan"), percent, len(pairable)
+    if level == "nominal":
+        codes = {v: k for k, v in enumerate(sorted(distinct, key=str))}
+        matrix = np.array([[np.nan if v is None else codes[v] for v in row] for row in data], dtype=float)
+    else:
+        matrix = np.array([[np.nan if v is None else float(v) for v in row] for row in data], dtype=float)
+    return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)), percent, len(pairable)
+
+
+def aligned(codings: Mapping[str, Coding], table: str) -> tuple[list[dict[str, int | None]], dict[str, pd.DataFrame]]:
+    """The units of ``table`` across codings: one dict per unit, coder -> row position (None where that coder has no such unit).
+
+    Given units are aligned by id; segmented units by span, each coder against the first.
+    """
+    coders = list(codings)
+    frames = {c: codings[c][table].reset_index(drop=True) for c in coders if table in codings[c]}
+    first = coders[0]
+    if table in GIVEN:
+        key = GIVEN[table]
+        ids = list(dict.fromkeys(i for c in frames for i in frames[c][key]))
+        units = [{c: (int(np.flatnonzero(frames[c][key].to_numpy() == i)[0]) if i in set(frames[c][key]) else None) for c in frames} for i in ids]
+        return units, frames
+    units: list[dict[str, int | None]] = [{first: i} for i in range(len(frames[first]))]
+    for c in coders[1:]:
+        if c not in frames:
+            continue
+        pairs, _, only = match_units(frames[first], frames[c])
+        for i, j in pairs:
+            units[i][c] = j
+        units += [{c: j} for j in only]
+    return [{c: u.get(c) for c in frames} for u in units], frames
+
+
+def unitizing_table(codings: Mapping[str, Coding]) -> pd.DataFrame:
+    """For each segmented table: units every coder found, and units only some found (per coder)."""
+    coders = list(codings)
+    rows = []
+    for table in SEGMENTED:
+        if not all(table in codings[c] for c in coders):
+            continue
+        units, _ = aligned(codings, table)
+        row = {"units": table, "found by every coder": sum(all(u[c] is not None for c in coders) for u in units)}
+        for c in coders:
+            row[f"found only by {c}"] = sum(u[c] is not None and sum(v is not None for v in u.values()) == 1 for u in units)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _unit_of(codings: Mapping[str, Coding], tables: tuple[str, ...], cache: dict) -> dict[str, dict[str, tuple[str, int]]]:
+    """coder -> that coder's row id -> (table, aligned unit number), for the given segmented tables."""
+    out: dict[str, dict[str, tuple[str, int]]] = {c: {} for c in codings}
+    for table in tables:
+        if not all(table in codings[c] for c in codings):
+            continue
+        if table not in cache:
+            cache[table] = aligned(codings, table)
+        units, frames = cache[table]
+        key = SEGMENTED[table]
+        for n, u in enumerate(units):
+            for c, pos in u.items():
+                if pos is not None:
+                    out[c][str(frames[c].iloc[pos][key])] = (table, n)
+    return out
+
+
+def link_matrices(codings: Mapping[str, Coding], cache: dict | None = None) -> dict[str, np.ndarray]:
+    """The coded links as units: claim-to-fact relations and directive-to-evidence links.
+
+    ``claim_context.relation``: one unit per aligned claim and outside fact that any coder relates,
+    valued by the relation or ``(none)``. ``directive_evidence (links)``: one unit per aligned
+    directive and aligned claim, activity or topic that any coder links, valued linked or not. A
+    coder without the aligned claim or directive has no value for the unit.
+    """
+    cache = {} if cache is None else cache
+    coders = list(codings)
+    out: dict[str, np.ndarray] = {}
+    if all("claim_context" in codings[c] for c in coders):
+        claim_unit = _unit_of(codings, ("claims",), cache)
+        rel: dict[tuple, dict[str, str]] = {}
+        for c in coders:
+            for r in codings[c]["claim_context"].itertuples(index=False):
+                unit = claim_unit[c].get(str(r.claim_id))
+                if unit is not None:
+                    rel.setdefault((unit, str(r.fact_id)), {})[c] = str(r.relation)
+        has = {c: set(claim_unit[c].values()) for c in coders}
+        out["claim_context.relation"] = np.array(
+            [[(v.get(c, "(none)") if unit in has[c] else None) for (unit, _), v in rel.items()] for c in coders], dtype=object
+        )
+    if all("directive_evidence" in codings[c] for c in coders):
+        unit_of = _unit_of(codings, ("directives", "claims", "activities", "topics"), cache)
+        links: dict[tuple, set[str]] = {}
+        for c in coders:
+            for r in codings[c]["directive_evidence"].itertuples(index=False):
+                d, e = unit_of[c].get(str(r.directive_id)), unit_of[c].get(str(r.evidence_id))
+                if d is not None and e is not None:
+                    links.setdefault((d, e), set()).add(c)
+        has = {c: set(unit_of[c].values()) for c in coders}
+        out["directive_evidence (links)"] = np.array(
+            [[((c in by) if d in has[c] and e in has[c] else None) for (d, e), by in links.items()] for c in coders], dtype=object
+        )
+    return out
+
+
+def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] | None = None) -> pd.DataFrame:
+    """Alpha and percent agreement for every variable the codings share, on the units they share.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``variable``, ``level``, ``units`` (pairable), ``alpha`` (NaN where undefined) and ``percent agreement``.
+    """
+    coders = list(codings)
+    rows = []
+    cache: dict[str, tuple] = {}
+    for var in variables or VARIABLES:
+        if not all(var.table in codings[c] and var.column in codings[c][var.table] for c in coders):
+            continue
+        if var.table not in cache:
+            cache[var.table] = aligned(codings, var.table)
+        units, frames = cache[var.table]
+        matrix = np.array([[None if u[c] is None else _value(frames[c].iloc[u[c]][var.column], var.read) for u in units] for c in coders], dtype=object)
+        if var.level == "interval":
+            matrix = np.array([[None if (v is None or v == "(empty)") else v for v in row] for row in matrix], dtype=object)
+        alpha, percent, n = agreement(matrix, var.level)
+        rows.append({"variable": var.name, "level": var.level, "units": n, "alpha": alpha, "percent agreement": percent})
+    for name, matrix in link_matrices(codings, cache).items():
+        alpha, percent, n = agreement(matrix, "nominal")
+        rows.append({"variable": name, "level": "nominal", "units": n, "alpha": alpha, "percent agreement": percent})
+    return pd.DataFrame(rows)

@@ -1,0 +1,79 @@
+"""Intercoder reliability on small synthetic codings whose agreement is known by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.queries.reliability import Variable, agreement, match_units, reliability_table, unitizing_table
+
+
+def test_alpha_of_a_textbook_nominal_example():
+    # two coders, 10 units, agreeing on 8
+    a = ["a", "a", "b", "b", "d", "c", "c", "c", "e", "d"]
+    b = ["b", "a", "b", "b", "b", "c", "c", "c", "e", "d"]
+    alpha, percent, units = agreement(np.array([a, b], dtype=object), "nominal")
+    # by hand: n = 20 pairable values; 2 disagreeing units give 4 of the 20 ordered pairs, so D_o = 4/20;
+    # value counts a=3, b=6, c=6, d=3, e=2, so D_e = (20^2 - (9+36+36+9+4)) / (20*19) = 306/380
+    assert units == 10 and percent == 80.0
+    assert math.isclose(alpha, 1 - (4 / 20) / (306 / 380), rel_tol=1e-9)
+
+
+def test_perfect_agreement_is_one_and_no_variation_is_undefined():
+    assert agreement(np.array([[1, 2, 3], [1, 2, 3]], dtype=object), "interval")[0] == pytest.approx(1.0)
+    alpha, percent, units = agreement(np.array([["x", "x"], ["x", "x"]], dtype=object), "nominal")
+    assert math.isnan(alpha) and percent == 100.0 and units == 2
+
+
+def test_a_unit_one_coder_lacks_is_not_pairable():
+    alpha, percent, units = agreement(np.array([["a", "b", None], ["a", "b", "c"]], dtype=object), "nominal")
+    assert units == 2 and percent == 100.0 and alpha == pytest.approx(1.0)
+
+
+def spans(*pairs):
+    return pd.DataFrame([{"start": s, "end": e} for s, e in pairs])
+
+
+def test_units_align_by_overlapping_spans():
+    a = spans((0, 10), (20, 30), (40, 50))
+    b = spans((2, 9), (21, 35), (60, 70))
+    pairs, only_a, only_b = match_units(a, b)
+    assert pairs == [(0, 0), (1, 1)] and only_a == [2] and only_b == [2]
+
+
+def coding(claims, sentences=None):
+    out = {"claims": pd.DataFrame(claims)}
+    if sentences is not None:
+        out["sentences"] = pd.DataFrame(sentences)
+    return out
+
+
+def test_tables_of_two_and_three_codings():
+    a = coding(
+        [
+            {"claim_id": "C1", "start": 0, "end": 10, "claim_type": "role", "evaluative": True},
+            {"claim_id": "C2", "start": 20, "end": 30, "claim_type": "sector", "evaluative": False},
+        ],
+        [{"sentence_id": "S1", "function": "claim"}, {"sentence_id": "S2", "function": "visit"}],
+    )
+    b = coding(
+        [
+            {"claim_id": "K1", "start": 1, "end": 10, "claim_type": "role", "evaluative": False},
+            {"claim_id": "K9", "start": 40, "end": 50, "claim_type": "product", "evaluative": False},
+        ],
+        [{"sentence_id": "S1", "function": "claim"}, {"sentence_id": "S2", "function": "claim"}],
+    )
+    units = unitizing_table({"A": a, "B": b})
+    assert units.to_dict("records") == [{"units": "claims", "found by every coder": 1, "found only by A": 1, "found only by B": 1}]
+    table = reliability_table(
+        {"A": a, "B": b}, [Variable("sentences", "function"), Variable("claims", "claim_type"), Variable("claims", "evaluative")]
+    ).set_index("variable")
+    assert table.loc["sentences.function", "percent agreement"] == 50.0 and table.loc["sentences.function", "units"] == 2
+    assert table.loc["claims.claim_type", "units"] == 1 and table.loc["claims.claim_type", "percent agreement"] == 100.0
+    assert table.loc["claims.evaluative", "percent agreement"] == 0.0
+    c = coding(a["claims"].to_dict("records"), a["sentences"].to_dict("records"))  # a third coder, a copy of A
+    three = reliability_table({"A": a, "B": b, "C": c}, [Variable("sentences", "function")]).set_index("variable")
+    assert three.loc["sentences.function", "units"] == 2 and three.loc["sentences.function", "percent agreement"] == pytest.approx(100 * 4 / 6)
