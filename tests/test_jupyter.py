@@ -8,6 +8,7 @@ code cell over the kernel's websocket, as "Run all" does, failing on any error.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import socket
 import subprocess
@@ -130,3 +131,41 @@ def test_run_all_cells_through_the_server(server, chapter):
     finally:
         ws.close()
         _api(server, "DELETE", f"/api/sessions/{session['id']}")
+
+
+ROLE_MARKUP = re.compile(r"\{(eval|glue|glue:text|quote|inference|doc|numref|cite|ref)\}`|Unknown Directive|Unknown Role")
+
+
+def _rendered_prose(server, chapter: str, run: bool) -> str:
+    """The text JupyterLab shows for a chapter's Markdown cells (JupyterLab-MyST renders them), optionally after Run All."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(f"{server['base']}/lab/tree/chapters/{chapter}.ipynb?token={server['token']}")
+            page.wait_for_selector(".jp-MarkdownCell", timeout=90_000)
+            page.wait_for_function("() => document.querySelector('.jp-Notebook')?.innerText.includes('Bottom line')", timeout=90_000)
+            if run:
+                page.keyboard.press("Escape")
+                page.click("text=Run", timeout=10_000)
+                page.click("text=Run All Cells", timeout=10_000)
+                page.wait_for_function("() => [...document.querySelectorAll('.jp-InputPrompt')].every(p => !p.textContent.includes('*'))", timeout=120_000)
+                page.wait_for_timeout(3000)
+            page.wait_for_timeout(2000)
+            return "\n".join(page.locator(".jp-MarkdownCell").all_inner_texts())
+        finally:
+            browser.close()
+
+
+@pytest.mark.parametrize("run", [False, True], ids=["as-stored", "after-run-all"])
+def test_jupyterlab_shows_the_prose_as_the_site_does(server, run):
+    """JupyterLab-MyST renders the front page's prose: values and statements, no role markup, no unknown directive."""
+    text = _rendered_prose(server, "index", run)
+    assert not ROLE_MARKUP.search(text), ROLE_MARKUP.search(text).group(0) + " in:\n" + text[:2000]
+    from analysis import load_all
+    from analysis.queries.concepts import Concepts
+
+    c = Concepts(load_all(ROOT))
+    assert f"{c.words}-word" in text and f"Of the mayor's {c.trips} trips out" in text, text[:2000]

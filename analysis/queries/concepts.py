@@ -20,10 +20,17 @@ from ..data.load import Dataset
 from . import ledger, peers, roles
 from .directives import names_quantity
 
-__all__ = ["Concept", "CONCEPTS", "Concepts", "concept_table", "SUBJECT_WINDOW", "BASELINE_MIN"]
+__all__ = ["Text", "Concept", "CONCEPTS", "Concepts", "concept_table", "SUBJECT_WINDOW", "BASELINE_MIN"]
 
 #: The years around the subject readout in which the mayor's trips out are compared (inclusive).
 SUBJECT_WINDOW = ("2018-01-01", "2019-12-31")
+
+
+class Text(str):
+    """A concept's text value, shown as it is (no quotation marks) where a notebook or the book displays it."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,8 @@ class Concepts:
         if CONCEPTS[name].per_entity:
             return lambda entity_id: self[f"{name}@{entity_id}"]
         if name not in self._values:
-            self._values[name] = CONCEPTS[name].compute(self._ds)
+            value = CONCEPTS[name].compute(self._ds)
+            self._values[name] = Text(value) if isinstance(value, str) else value
         return self._values[name]
 
     def __getitem__(self, key: str) -> Any:
@@ -83,7 +91,8 @@ class Concepts:
         if name not in CONCEPTS or not CONCEPTS[name].per_entity:
             raise KeyError(f"{name!r} is not a concept per entity")
         if key not in self._values:
-            self._values[key] = CONCEPTS[name].compute(self._ds, entity)
+            value = CONCEPTS[name].compute(self._ds, entity)
+            self._values[key] = Text(value) if isinstance(value, str) else value
         return self._values[key]
 
 

@@ -19,7 +19,7 @@ from ..data.errors import ReportDataError, Violation
 from ..data.load import Dataset
 from ..data.registers import ID_TOKEN, KEY_TOKEN
 from ..data.schema import provenance_keys
-from ..queries.concepts import Concepts
+from ..queries.concepts import Concepts, Text
 from ..queries.inferences import box_anchor
 from ..queries.statements import evaluate
 from .links import linked_text, row_table, row_target
@@ -48,7 +48,7 @@ class Words:
         if name.startswith("_"):
             raise AttributeError(name)
         value = getattr(self._concepts, name)
-        return _NUMBER_WORDS[value] if isinstance(value, int) and 0 <= value < len(_NUMBER_WORDS) else str(value)
+        return Text(_NUMBER_WORDS[value] if isinstance(value, int) and 0 <= value < len(_NUMBER_WORDS) else str(value))
 
 
 class Values(dict):
@@ -60,7 +60,8 @@ class Values(dict):
 
     def __getattr__(self, name: str) -> Any:
         try:
-            return self[name]
+            value = self[name]
+            return Text(value) if isinstance(value, str) else value
         except KeyError:
             raise AttributeError(f"no value named {name!r} (known: {', '.join(sorted(self))})") from None
 
