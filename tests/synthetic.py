@@ -200,6 +200,17 @@ def mini_dataset() -> Dataset:
         "recoding_log": recoding,
         "translation_notes": notes,
         "peers": peers_frame(),
+        "statements": _frame(
+            [
+                {
+                    "statement_id": "ST01",
+                    "chapter": "chapters/visit",
+                    "text": "Of {claims} claims, {claims_corroborated:none} is corroborated",
+                    "check": "claims_corroborated <= 1",
+                },
+                {"statement_id": "ST02", "chapter": "chapters/index", "text": "No measures", "check": "directives_with_any_mark == 0"},
+            ]
+        ),
     }
     keys = {
         "entities": "entity_id",
@@ -215,6 +226,7 @@ def mini_dataset() -> Dataset:
         "recoding_log": "change_id",
         "translation_notes": "note_id",
         "peers": "peer_id",
+        "statements": "statement_id",
     }
     resources = [{"name": n, "path": f"{n}.csv", "description": n, "schema": {"primaryKey": keys.get(n, "link_id"), "fields": []}} for n in tables]
     for r in resources:
@@ -275,10 +287,11 @@ def with_setting_event(ds: Dataset) -> Dataset:
     return Dataset(text=ds.text, source=ds.source, package=ds.package, tables=tables, bibliography=ds.bibliography)
 
 
-#: Three readouts, as peers.csv would hold them: the subject (a study trip out), a trip out to invest, a meeting at home.
+#: Three readouts, as peers.csv would hold them: the subject (a study trip out, whose counts the book computes from
+#: the visit's own tables), a trip out to invest, a meeting at home.
 PEERS_CSV = """\
 peer_id,is_subject,url,title_summary,leader,other_leaders,date,date_precision,genre,destination,purpose,trip_id,frames_learning,firm_figures,firm_credentials,directive_clauses_visible,has_quantity,has_deadline,has_budget,has_unit,visibility,evidence
-P1,true,http://example.org/1,The visit,Mayor A,,2020-05-01,month,delegation_out,City Z,study,t1,true,1,1,2,true,false,false,false,complete,learn from Zone Z
+P1,true,http://example.org/1,The visit,Mayor A,,2020-05-01,month,delegation_out,City Z,study,t1,,,,,,,,,complete,learn from Zone Z
 P2,false,https://example.org/2,A fair,Mayor B,Mayor A,2020-07-01,month,delegation_out,City Y,investment_promotion,t2,false,0,0,,,,,,truncated,signed deals
 P3,false,http://example.org/3,A meeting,Mayor A,,2020-06-01,month,meeting,Home,,,false,2,0,3,false,true,false,true,complete,complete the work
 """
@@ -288,7 +301,9 @@ def peers_frame() -> pd.DataFrame:
     """The typed peers table of :data:`PEERS_CSV`, as the loader returns it (booleans, integers, dates, tuples)."""
     frame = pd.read_csv(io.StringIO(PEERS_CSV), dtype=str)
     frame = frame.astype(object).where(frame.notna(), None)
-    frame = frame.assign(leader_role="Mayor", date_basis="inferred", date_note=None, scope="elsewhere", units_visited=3, outcomes_stated=None, note=None)
+    frame = frame.assign(
+        leader_role="Mayor", date_basis="inferred", date_note=None, scope="elsewhere", units_visited=[None, 3, 3], outcomes_stated=None, note=None
+    )
     frame["date"] = pd.to_datetime(frame["date"])
     frame["other_leaders"] = [tuple(v.split("|")) if isinstance(v, str) else () for v in frame["other_leaders"]]
     for column in ("directive_clauses_visible", "firm_figures", "firm_credentials", "units_visited"):

@@ -86,7 +86,23 @@ def made(request, ds):
 def test_every_figure_function_is_checked():
     functions = {n for n in figures.__all__ if callable(getattr(figures, n)) and n[0].islower()}
     exercised = {n for make in FIGURES.values() for n in make.__code__.co_names}
-    assert functions == {"timeline", "dot_chart", "event_strip"} and functions <= exercised
+    assert functions - {"timeline_text", "strip_text"} == {"timeline", "dot_chart", "event_strip"} and functions - {"timeline_text", "strip_text"} <= exercised
+
+
+def test_captions_and_alt_text_are_computed_from_the_events(ds):
+    """The timeline's words say what the dates say: a window that starts before the meeting overlaps it."""
+    events, window = timeline.timeline_events(ds), timeline.focus_window(ds)
+    caption, alt = figures.timeline_text(events, window, timeline.visit_label(ds), timeline.setting_event_dates(ds).timeline_label)
+    assert "overlaps" in caption and "lies within" not in caption and caption.split("?")[1].strip().split(".")[0] in alt
+    moved = events.copy()
+    visit = moved.label == timeline.visit_label(ds)
+    moved.loc[visit, "date_start"] = moved.loc[moved.label == timeline.setting_event_dates(ds).timeline_label, "date_start"].iloc[0]
+    assert "lies within" in figures.timeline_text(moved, window, timeline.visit_label(ds), timeline.setting_event_dates(ds).timeline_label)[0]
+    strip = pd.DataFrame({"date": pd.to_datetime(["2018-03-01", "2018-09-15"]), "lane": ["A", "B"], "highlight": [False, True]})
+    assert (
+        figures.strip_text(strip, "this one")
+        == "Strip chart of 2 dated events from March 2018 to September 2018 in 2 lanes (A: 1; B: 1). The starred point, this one, is in the lane B, in September 2018."
+    )
 
 
 # --- every figure passes the check --------------------------------------------------------------
@@ -338,7 +354,8 @@ def test_check_scales_text_of_a_figure_wider_than_the_book():
 
 
 # --- chapters: every figure captioned, named, cited, with alt text ----------------------------------
-def _chapter_figures() -> list[tuple[str, int, dict]]:
+def _chapter_figures() -> list[tuple[str, int, str, list]]:
+    """(chapter, cell index, source, stored outputs) of every code cell that draws a figure."""
     found = []
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -346,9 +363,8 @@ def _chapter_figures() -> list[tuple[str, int, dict]]:
             if cell["cell_type"] != "code":
                 continue
             source = "".join(cell["source"])
-            images = any(k.startswith("image/") for o in cell.get("outputs", []) for k in o.get("data", {}))
-            if images or re.search(r"\bfigures\.\w+\(", source):
-                found.append((path.name, i, cell.get("metadata", {}).get("mystnb", {})))
+            if re.search(r"\bfigures\.(timeline|event_strip|dot_chart)\(", source):
+                found.append((path.name, i, source, cell.get("outputs", [])))
     return found
 
 
@@ -364,25 +380,25 @@ def _chapter_prose() -> str:
 
 
 def test_chapter_figures_have_caption_name_alt_and_are_cited():
-    """Every figure cell of the chapters has ``mystnb.figure.caption``, ``figure.name`` and ``image.alt``;
-    prose cites the name with ``{numref}``; alt text has no digits (numbers come from data, not by hand).
-
-    EXPECTED TO FAIL ON THE FIRST-EDITION CHAPTERS (uncited figures, digits in alt text); the
-    second-edition chapters make it pass. Not skipped on purpose.
-    """
+    """Every figure cell of the chapters shows a :class:`figures.Captioned` (caption and alt text computed in the
+    chapter from the data), whose stored output is a numbered MyST figure with a name, an alt text and a caption
+    that the prose cites with ``{numref}``."""
     prose = _chapter_prose()
     cited = set(re.findall(r"\{numref\}`(?:[^`<]*<)?([^`>]+)>?`", prose))
     problems = []
-    for name, i, meta in _chapter_figures():
+    for name, i, source, outputs in _chapter_figures():
         where = f"{name}, cell {i}"
-        fig_meta, img_meta = meta.get("figure", {}), meta.get("image", {})
-        for key, value in (("figure.caption", fig_meta.get("caption")), ("figure.name", fig_meta.get("name")), ("image.alt", img_meta.get("alt"))):
-            if not (isinstance(value, str) and value.strip()):
-                problems.append(f"{where}: no mystnb {key}")
-        if fig_meta.get("name") and fig_meta["name"] not in cited:
-            problems.append(f"{where}: figure {fig_meta['name']!r} is not cited with {{numref}} in any chapter")
-        if re.search(r"\d", img_meta.get("alt", "") or ""):
-            problems.append(f"{where}: alt text has digits (hand-typed numbers): {img_meta['alt'][:60]!r}")
+        if "figures.Captioned(" not in source:
+            problems.append(f"{where}: a figure shown without figures.Captioned (caption and alt computed from the data)")
+            continue
+        markdown = "".join("".join(o.get("data", {}).get("text/markdown", "")) for o in outputs)
+        label = re.search(r"^:name: (\S+)$", markdown, re.M)
+        alt = re.search(r"^:alt: (.+)$", markdown, re.M)
+        caption = markdown.split("\n\n", 1)[1].split("\n")[0] if "\n\n" in markdown else ""
+        if not (label and alt and alt.group(1).strip() and caption.strip()):
+            problems.append(f"{where}: the stored figure has no name, alt text or caption (run tools/execute_chapters.py)")
+        elif label.group(1) not in cited:
+            problems.append(f"{where}: figure {label.group(1)!r} is not cited with {{numref}} in any chapter")
     assert not problems, "\n".join(problems)
 
 

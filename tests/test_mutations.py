@@ -145,7 +145,8 @@ END_TO_END = {"M01": "stops", "M14": "changes"}
 
 
 def test_two_edits_through_jupyter_book_build(tmp_path):
-    """End to end: the strict build stops naming the statement, or the page shows the new words."""
+    """End to end: the strict build stops naming the statement, or the page shows the new words; and a registered
+    statement that no page shows stops the build too."""
     book = copy_book(tmp_path / "book")
     first = build(book, "-W", "-n", "--keep-going")
     assert first.returncode == 0, why(first)
@@ -166,3 +167,8 @@ def test_two_edits_through_jupyter_book_build(tmp_path):
             span = re.compile(r'id="statement-st61"[^>]*>(.*?)</span>', re.S)
             assert span.search(before) and span.search(after) and span.search(before).group(1) != span.search(after).group(1)
         (book / m["file"]).write_bytes(original)
+    # a registered statement that no page shows stops the strict build, naming it
+    statements = book / "data" / "statements.csv"
+    statements.write_text(statements.read_text(encoding="utf-8") + "ST99,chapters/index,A sentence no page shows,\n", encoding="utf-8")
+    proc = build(book, "-W", "-n", "--keep-going")
+    assert proc.returncode != 0 and "statement ST99 is registered for chapters/index but no page shows it" in proc.stdout + proc.stderr, why(proc)

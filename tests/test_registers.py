@@ -1,15 +1,12 @@
-"""The registers: inference boxes (``_ext/registers.py``), the codebook check and the recoding log.
+"""The registers: rows shown on the pages (``_ext/registers.py``), the codebook check and the recoding log.
 
-Everything here runs on small synthetic inputs: a tiny Sphinx project built in a
-temporary folder, and toy data dictionaries.
+Everything here runs on small synthetic inputs. That a registered row shown nowhere fails the
+strict build is shown end to end in ``tests/test_mutations.py``.
 """
 
 from __future__ import annotations
 
 import sys
-import textwrap
-from io import StringIO
-from pathlib import Path
 
 import pandas as pd
 
@@ -21,87 +18,36 @@ from bookutil import ROOT
 
 sys.path.insert(0, str(ROOT / "_ext"))
 
+from docutils import nodes
+
 import registers
 
-REGISTER = """inference_id,title,statement,basis,confidence,chapter
-I01,A <b>bold</b> guess,The visit was on a Monday & not later.,S03|translation practice,high,page_a
-I02,Another guess,Something else.,genre practice,low,page_b
-"""
+
+def test_shown_rows_are_collected_from_the_page():
+    """A box (admonition of class inference) and a statement (inline of class statement) are noted with their page."""
+
+    class Env:
+        docname = "chapters/visit"
+
+    class App:
+        env = Env()
+
+    doc = nodes.document(None, None)
+    doc += nodes.admonition(classes=["caution", "inference"], ids=["inference-i09"])
+    para = nodes.paragraph()
+    para += nodes.inline(classes=["statement"], ids=["statement-st20"])
+    doc += para
+    registers._collect(App(), doc)
+    assert sorted(App.env.report_register_uses) == [("inferences", "chapters/visit", "I09"), ("statements", "chapters/visit", "ST20")]
 
 
-def _project(tmp_path: Path, pages: dict[str, str], register: str = REGISTER) -> Path:
-    src = tmp_path / "src"
-    (src / "data").mkdir(parents=True)
-    (src / "data" / "inferences.csv").write_text(register, encoding="utf-8")
-    (src / "conf.py").write_text(
-        textwrap.dedent(
-            f"""
-            import sys
-            sys.path.insert(0, {str(ROOT / "_ext")!r})
-            extensions = ["myst_parser", "registers"]
-            myst_enable_extensions = ["colon_fence"]
-            exclude_patterns = ["_build", "data"]
-            """
-        )
+def test_rows_shown_nowhere_or_twice_are_problems():
+    shown = [("statements", "chapters/a", "ST01"), ("statements", "chapters/a", "ST02"), ("statements", "chapters/b", "ST02")]
+    problems = registers.register_problems(
+        "statements", {"ST01": "chapters/a", "ST02": "chapters/a", "ST03": "chapters/b", "ST04": "chapters/c"}, shown, {"chapters/a", "chapters/b"}
     )
-    toc = "\n".join(pages)
-    (src / "index.md").write_text(f"# Index\n\n```{{toctree}}\n{toc}\n```\n")
-    for name, body in pages.items():
-        (src / f"{name}.md").write_text(body, encoding="utf-8")
-    return src
-
-
-def _build(src: Path) -> tuple[str, Path]:
-    from sphinx.application import Sphinx
-
-    out, warnings = src.parent / "out", StringIO()
-    app = Sphinx(str(src), str(src), str(out), str(src.parent / "doctrees"), "html", status=None, warning=warnings, freshenv=True)
-    app.build()
-    return warnings.getvalue(), out
-
-
-def test_box_renders_row_escaped_with_body(tmp_path):
-    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\nMore *context*.\n```\n", "page_b": "# B\n\n```{inference} I02\n```\n"})
-    warnings, out = _build(src)
-    assert "inference" not in warnings.lower(), warnings
-    page = (out / "page_a.html").read_text(encoding="utf-8")
-    assert 'id="inference-i01"' in page and "caution" in page
-    assert "Inference I01: A &lt;b&gt;bold&lt;/b&gt; guess" in page  # title escaped, not markup
-    assert "Monday &amp; not later" in page and "<em>context</em>" in page
-    assert "Confidence: </strong>high" in page and "translation practice" in page
-
-
-def test_unknown_id_is_a_warning_with_location(tmp_path):
-    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n\n```{inference} I99\n```\n", "page_b": "# B\n\n```{inference} I02\n```\n"})
-    warnings, _ = _build(src)
-    assert "page_a.md:" in warnings and "I99: no such row" in warnings
-
-
-def test_unboxed_and_misplaced_inferences_are_warnings(tmp_path):
-    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I02\n```\n", "page_b": "# B\n"})
-    warnings, _ = _build(src)
-    assert "I01 is registered" in warnings and "no page boxes it" in warnings
-    assert "I02 is registered for page_b but boxed on page_a" in warnings
-
-
-def test_role_links_to_the_box_on_its_page(tmp_path):
-    src = _project(
-        tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n", "page_b": "# B\n\nSee {inference}`I01` and {inference}`I77`.\n\n```{inference} I02\n```\n"}
-    )
-    warnings, out = _build(src)
-    ours = [w for w in warnings.splitlines() if "inference" in w and "already registered" not in w]
-    assert len(ours) == 1 and "page_b.md:3" in ours[0] and "I77" in ours[0]
-    assert 'href="page_a.html#inference-i01"' in (out / "page_b.html").read_text(encoding="utf-8")
-
-
-def test_unboxed_problems_counts_duplicates():
-    reg = {"I01": {"chapter": "a"}, "I02": {"chapter": "b"}}
-    problems = registers.unboxed_problems(reg, [("a", "I01", 3), ("a", "I01", 9)])
-    assert [c for c, _ in problems] == ["a", "b"]
-    assert "boxed 2 times" in problems[0][1] and "no page boxes it" in problems[1][1]
-
-
-# --- the inference register's basis ---------------------------------------------------------
+    assert [c for c, _ in problems] == ["chapters/a", "chapters/b"]
+    assert "shown 2 times" in problems[0][1] and "no page shows it" in problems[1][1] and "say.ST03" in problems[1][1]
 
 
 def test_basis_items_are_classified_and_checked():
@@ -272,13 +218,3 @@ def test_codebook_must_cover_every_coded_column_of_a_table_it_covers():
     out = check_codebook(cb, PACKAGE, "data/codebook.csv")
     assert sorted(v.message.split(" ")[0] for v in out) == ["things.flag", "things.size"]
     assert all(v.column == "variable" and v.line is None for v in out)
-
-
-def test_strict_build_fails_on_an_unknown_id(tmp_path):
-    import subprocess
-
-    src = _project(tmp_path, {"page_a": "# A\n\n```{inference} I01\n```\n\n```{inference} I99\n```\n", "page_b": "# B\n\n```{inference} I02\n```\n"})
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")], capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode != 0 and "I99" in proc.stderr

@@ -89,23 +89,37 @@ def test_citation_cff_names_this_edition_and_the_books_addresses():
     assert [a["name"] for a in CFF["authors"]] == [CONFIG["author"]]
 
 
-def test_cite_box_is_generated_from_citation_cff():
+def test_cite_box_and_exports_are_generated_from_citation_cff():
+    for path, text in cite.outputs(cite.load_citation()).items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.relative_to(ROOT)} is stale: run python tools/cite.py"
     box = (ROOT / "chapters/_cite.md").read_text(encoding="utf-8")
-    assert box == cite.render(cite.load_citation()), "chapters/_cite.md is stale: run python tools/cite.py"
-    assert "How to cite" in box and "Edition 2.0.0" in box and CFF["url"] in box
+    assert "How to cite" in box and f"Edition {CFF['version']}" in box and CFF["url"] in box
     bib = re.search(r"```bibtex\n(.*?)\n```", box, re.S).group(1)
+    assert bib + "\n" == (ROOT / "_extra/citation.bib").read_text(encoding="utf-8")
     entry = next(iter(parse_string(bib, "bibtex").entries.values()))
-    assert entry.fields["title"] == CFF["title"]
+    assert entry.fields["title"] == "{" + CFF["title"] + "}"  # braced: styles keep its capitals
     assert entry.fields["edition"] == CFF["version"] and entry.fields["year"] == CFF["date-released"][:4]
     assert entry.fields["url"] == CFF["url"]
+    csl = json.loads((ROOT / "_extra/citation.json").read_text(encoding="utf-8"))[0]
+    assert csl["title"] == f'<span class="nocase">{CFF["title"]}</span>' and csl["edition"] == CFF["version"] and csl["URL"] == CFF["url"]
+    assert [a["literal"] for a in csl["author"]] == [a["name"] for a in CFF["authors"]]
 
 
-def test_front_page_includes_the_cite_box_and_the_reuse_appendix_is_in_the_toc():
-    # The lead owns these two files; this test says what they must hold.
+def test_a_title_style_keeps_the_titles_capitals():
+    """Formatted by pybtex's plain style (which lower-cases titles), the braced title keeps "Tianjin"."""
+    from pybtex.plugin import find_plugin
+
+    bib = (ROOT / "_extra/citation.bib").read_text(encoding="utf-8")
+    data = parse_string(bib, "bibtex")
+    entry = next(iter(find_plugin("pybtex.style.formatting", "plain")().format_entries(data.entries.values())))
+    assert "Tianjin" in entry.text.render_as("text")
+
+
+def test_the_reuse_appendix_includes_the_cite_box_and_the_front_page_links_to_it():
+    assert re.search(r"```\{include\}\s+_cite\.md", (ROOT / "chapters/reuse.md").read_text(encoding="utf-8"))
     front = json.loads((ROOT / "chapters/index.ipynb").read_text(encoding="utf-8"))
     text = "".join("".join(c["source"]) for c in front["cells"] if c["cell_type"] == "markdown")
-    assert re.search(r"```\{include\}\s+_cite\.md", text), "the front page must {include} _cite.md"
-    assert "reuse" in text, "the front page must link to the reuse appendix"
+    assert "(reuse.md)" in text, "the front page must link to the reuse appendix"
     assert "chapters/reuse" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
 
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from analysis.queries import compare, directives, language, ledger, overview, profiles, roles
+from analysis.queries import compare, directives, ledger, profiles, roles
+from analysis.queries.concepts import Concepts
 
 from synthetic import mini_dataset
 
@@ -44,7 +45,7 @@ def test_facilities_are_counted_once_however_many_activities_they_hold(mini):
     m = compare.comparison_matrix(mini)
     assert list(m.columns) == ["Firm F Ltd", "G"]
     assert m.loc["activities of the delegation", "Firm F Ltd"] == 2
-    assert m.loc["named facilities visited", "Firm F Ltd"] == 1
+    assert m.loc["facilities visited", "Firm F Ltd"] == 1
     assert m.loc["claims corroborated by an independent source"].tolist() == [0, 1]
     assert m.loc["figures as stated", "Firm F Ltd"] == "5 patents"
 
@@ -62,12 +63,6 @@ def test_specificity_and_categories(mini):
     assert counts.to_dict() == {"learn from host": 1, "Talent": 1, "platforms": 0}
 
 
-def test_register_shares_and_factual_words(mini):
-    reg = language.register_balance(mini)
-    assert reg["words"].tolist() == [10, 5, 6] and abs(reg["share of words"].sum() - 1) < 1e-9
-    assert language.factual_words(mini).to_dict() == {"visit": 5, "claim": 5}
-
-
 def test_profiles_select_by_entity(mini):
     assert profiles.claims_about(mini, "firm_f").claim_id.tolist() == ["C2", "C4"]
     assert profiles.topics_at(mini, "firm_f").topic_id.tolist() == ["T1"]
@@ -75,11 +70,10 @@ def test_profiles_select_by_entity(mini):
     assert profiles.quantified(mini).claim_id.tolist() == ["C2"]
 
 
-def test_key_figures_are_generic(mini):
-    k = overview.key_figures(mini)
-    assert k["claims_enterprises"] == 3 and k["claims_zone_evaluative"] == 1
-    assert k["directives_linked"] == 1 and k["directives_unlinked"] == 1
-    assert k["factual_words_visit"] == 5
+def test_concepts_are_generic(mini):
+    c = Concepts(mini)
+    assert c.claims_enterprises == 3 and c.claims_zone_judgement == 1
+    assert c.directives_linked == 1 and c.directives_with_any_mark == 0 and c.directives_with_stock_quantifier == 1
 
 
 def test_setting_event_dates_come_from_the_role_not_an_id():
