@@ -24,7 +24,7 @@ import analysis
 from analysis.data import errors, load, registers, schema, text, validate
 from analysis.data import peers as peer_checks
 from analysis.data.load import Dataset
-from analysis.queries import codebook, compare, directives, inferences, ledger, peers, profiles, roles, sourcemap, timeline
+from analysis.queries import codebook, compare, directives, inferences, ledger, overview, peers, profiles, roles, sourcemap, timeline
 from analysis.views import annotate, figcheck, figures, glue, listings, markup, reportfig, style, tables
 
 from synthetic import CLAIMS_RESOURCE, ENTITIES_RESOURCE, TEXT, mini_dataset, with_setting_event
