@@ -40,6 +40,13 @@ def executed(proc: subprocess.CompletedProcess) -> int:
     return (proc.stdout + proc.stderr).count("Executed notebook in")
 
 
+def executed_docs(proc: subprocess.CompletedProcess) -> set[str]:
+    """The chapters a build executed, as ``chapters/<name>`` (from myst-nb's log lines)."""
+    import re
+
+    return {f"chapters/{m}" for m in re.findall(r"chapters/(\w+)\.ipynb: Executed notebook in", proc.stdout + proc.stderr)}
+
+
 def warnings(proc: subprocess.CompletedProcess) -> list[str]:
     """Sphinx warnings in a build's output (the kernel's own TCP notice excluded)."""
     return [l for l in (proc.stdout + proc.stderr).splitlines() if "WARNING" in l and "IPKernelApp" not in l]
@@ -52,11 +59,3 @@ def edit_notebook(path: Path, cell_type: str, edit) -> None:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     cell["source"] = edit(source)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def reuse_execution(book: Path, built: dict) -> None:
-    """Give a copy of the book the shared build's execution cache (when that build made one), so a
-    build of it executes only the chapters whose code or inputs differ from the shared build's."""
-    cache = built["root"] / "_build" / ".jupyter_cache"
-    if cache.is_dir():
-        shutil.copytree(cache, book / "_build" / ".jupyter_cache")

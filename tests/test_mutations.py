@@ -10,8 +10,8 @@ each edit, on a copy of the data:
   :class:`~analysis.queries.statements.StatementError` naming its statement. None may render
   the same words: that would be a stale sentence on a green build.
 
-Two of the edits then go through ``jupyter-book build`` on a copy of the book: one must stop the
-strict build naming the statement, the other must change the words on the page.
+Two of the edits also go through ``jupyter-book build`` (``tests/test_rebuild.py``): one stops the
+strict build naming the statement, the other changes the words on the page.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import analysis
 from analysis.data.load import load_all
 from analysis.queries.statements import StatementError
 
-from bookutil import ROOT, build, copy_book, why
+from bookutil import ROOT
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("mutations")]
 
@@ -139,36 +139,3 @@ def test_an_edit_changes_the_words_it_makes_false_or_stops_the_build(m, baseline
             assert value != before or named, f"{m['mutation_id']} ({m['what it tests']}): {chapter} still says {before!r} ({item}), a stale sentence"
             if value.startswith("ERROR:"):
                 assert named, f"{m['mutation_id']}: {item} failed without naming its statement: {value}"
-
-
-END_TO_END = {"M01": "stops", "M14": "changes"}
-
-
-def test_two_edits_through_jupyter_book_build(tmp_path):
-    """End to end: the strict build stops naming the statement, or the page shows the new words; and a registered
-    statement that no page shows stops the build too."""
-    book = copy_book(tmp_path / "book")
-    first = build(book, "-W", "-n", "--keep-going")
-    assert first.returncode == 0, why(first)
-    by_id = {m["mutation_id"]: m for m in mutations()}
-    page = book / "_build" / "html" / "chapters" / "peers.html"
-    before = page.read_text(encoding="utf-8")
-    for mutation_id, outcome in END_TO_END.items():
-        m = by_id[mutation_id]
-        original = (book / m["file"]).read_bytes()
-        apply(book, m)
-        proc = build(book, "-W", "-n", "--keep-going")
-        if outcome == "stops":
-            assert proc.returncode != 0, f"{mutation_id}: the strict build passed"
-            assert "statement ST02" in proc.stdout + proc.stderr, why(proc)
-        else:
-            assert proc.returncode == 0, why(proc)
-            after = page.read_text(encoding="utf-8")
-            span = re.compile(r'id="statement-st61"[^>]*>(.*?)</span>', re.S)
-            assert span.search(before) and span.search(after) and span.search(before).group(1) != span.search(after).group(1)
-        (book / m["file"]).write_bytes(original)
-    # a registered statement that no page shows stops the strict build, naming it
-    statements = book / "data" / "statements.csv"
-    statements.write_text(statements.read_text(encoding="utf-8") + "ST99,chapters/index,A sentence no page shows,\n", encoding="utf-8")
-    proc = build(book, "-W", "-n", "--keep-going")
-    assert proc.returncode != 0 and "statement ST99 is registered for chapters/index but no page shows it" in proc.stdout + proc.stderr, why(proc)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import build, copy_book, edit_notebook, reuse_execution, why
+from bookutil import build, copy_book, why
 
 # --- payloads --------------------------------------------------------------------------------
 
@@ -209,12 +209,14 @@ def _pages(site: Path) -> dict[str, str]:
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_the_payloads_pass_the_loader_and_the_book_builds(payload_book):
     proc = payload_book["proc"]
     assert proc.returncode == 0, why(proc)
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_no_payload_is_live_in_any_page(payload_book):
     pages = _pages(payload_book["html"])
     live = {name: found for name, text in pages.items() if name != "chapters/dictionary.html" and (found := live_payloads(text))}
@@ -237,6 +239,7 @@ def test_no_payload_is_live_in_any_page(payload_book):
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_roles_and_dollars_in_data_stay_literal_text(payload_book):
     pages = _pages(payload_book["html"])
     with_role = [name for name, text in pages.items() if ROLE in text and name != "chapters/dictionary.html"]
@@ -245,6 +248,7 @@ def test_roles_and_dollars_in_data_stay_literal_text(payload_book):
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_dictionary_page_renders_its_text_inertly(payload_book):
     """NEEDS helper "reuse": chapters/dictionary.ipynb must escape resource titles and descriptions.
 
@@ -257,6 +261,7 @@ def test_dictionary_page_renders_its_text_inertly(payload_book):
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_figures_never_parse_mathtext(payload_book):
     """NEEDS helper "figures": text drawn by matplotlib must never be read as mathtext.
 
@@ -285,6 +290,7 @@ def test_figures_never_parse_mathtext(payload_book):
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_the_site_names_no_local_path(payload_book):
     book = payload_book["book"]
     site = payload_book["html"]
@@ -293,6 +299,7 @@ def test_the_site_names_no_local_path(payload_book):
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_the_pdf_names_no_local_path(payload_book):
     pdf = payload_book["pdf"]
     if pdf is None:
@@ -303,6 +310,7 @@ def test_the_pdf_names_no_local_path(payload_book):
 
 
 @pytest.mark.build
+@pytest.mark.xdist_group("payload")
 def test_the_pdf_links_to_no_server_of_the_build(payload_book):
     """NEEDS a fix in tools/build_pdf.py (probe, section 4): links printed from the ephemeral server.
 
@@ -313,50 +321,3 @@ def test_the_pdf_links_to_no_server_of_the_build(payload_book):
     data = (payload_book["html"] / "report.pdf").read_bytes()
     links = sorted(set(m.group(0) for m in EPHEMERAL.finditer(data)))
     assert links == []
-
-
-# --- orphan chapters and chapter stderr ----------------------------------------------------------
-
-LEAK = "/work/private/secret-path.py:7: UserWarning: leaked"
-
-
-def test_orphan_chapters_are_found(tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
-    try:
-        from report_checks import orphan_chapters
-    finally:
-        sys.path.pop(0)
-    (tmp_path / "chapters").mkdir()
-    for name in ("index.ipynb", "a.ipynb", "b.md", "_draft.ipynb", "notes.txt"):
-        (tmp_path / "chapters" / name).write_text("{}", encoding="utf-8")
-    toc = {"format": "jb-book", "root": "chapters/index", "parts": [{"chapters": [{"file": "chapters/a.ipynb"}]}]}
-    assert orphan_chapters(tmp_path, toc) == ["chapters/b.md"]
-
-
-@pytest.fixture(scope="module")
-def small_book(tmp_path_factory, built_book):
-    book = copy_book(tmp_path_factory.mktemp("small") / "book")
-    reuse_execution(book, built_book)  # the front page comes from the cache; the edited chapter is executed
-    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/index\nchapters:\n  - file: chapters/glossary\n", encoding="utf-8")
-    # the path is assembled when the chapter runs, so only the chapter's output can carry it
-    code = f"\nimport sys\nprint('/' + {LEAK[1:]!r}, file=sys.stderr)\n"
-    edit_notebook(book / "chapters/glossary.ipynb", "code", lambda s: s + code)
-    return book
-
-
-@pytest.mark.build
-def test_strict_build_fails_on_orphan_chapters_and_chapter_stderr(small_book):
-    proc = build(small_book, "--all", "-W", "-n", "--keep-going")
-    out = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "chapters/visit.ipynb is not in _toc.yml" in out
-    assert "stderr was found in the cell outputs" in out
-
-
-@pytest.mark.build
-def test_chapter_stderr_stays_off_the_page(small_book):
-    proc = build(small_book, "--all", "--keep-going")
-    assert proc.returncode == 0, why(proc)
-    page = (small_book / "_build/html/chapters/glossary.html").read_text(encoding="utf-8")
-    assert "leaked" not in page and "/work/private" not in page
-    assert private_paths(small_book / "_build/html", extra=(str(small_book).encode(),)) == []

@@ -1,13 +1,13 @@
 """Build a PDF of the whole book, offline: Sphinx's single-page HTML printed by headless Chromium.
 
-Run after the HTML build (it reuses the execution cache, so nothing is re-executed):
+Run after the HTML build (the single page shares its environment, so no chapter is run again):
 
     .venv/bin/python tools/build_pdf.py [BOOK_ROOT]
 
 Writes ``<BOOK_ROOT>/_build/html/report.pdf`` (the repository by default), which the
 front page links to. Every link in the PDF is either a jump inside it (the builder
 resolves cross-references in the single page to fragments; see
-``_ext/report_build.py``, ``SinglePageFragments``) or a link to an outside address: a
+``_ext/report.py``, ``SinglePageFragments``) or a link to an outside address: a
 visible link to any other page of the local build stops the script, and the front
 page's link to this PDF becomes plain text. Chromium is Debian's package (``bash
 tools/setup.sh`` installs it); Chinese terms need a CJK font (fonts-wqy-zenhei, also
@@ -42,6 +42,8 @@ body { font-size: 9pt; line-height: 1.35; }
 table.report-table, .pst-scrollable-table-container table { font-size: 7pt; line-height: 1.2; }
 /* the column-by-column data dictionary stays on the site and in the data package (the appendix says so) */
 section#appendix-data-dictionary .pst-scrollable-table-container, section#appendix-data-dictionary table.report-table { display: none !important; }
+/* so do the registers of concepts and statements and the listing of the sample: reference tables whose rows the site links to */
+.pst-scrollable-table-container:has(> table#tbl-concepts, > table#tbl-statements, > table#tbl-peers-sample), table#tbl-concepts, table#tbl-statements, table#tbl-peers-sample { display: none !important; }
 table.report-table td, table.report-table th { padding: 0.15rem 0.3rem !important; }
 .admonition { padding: 0.3rem 0.6rem !important; margin: 0.5rem 0 !important; }
 /* the single page nests each chapter one level down: the book's title is h1, chapters h2, their sections h3 */
@@ -61,8 +63,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 # Links that would leave the printed page for another file of the local build: the front
 # page's link to this PDF is made plain text; files the site offers for download (the data
-# package and its tables) get their published address under the book's base URL; any other
-# one is an error.
+# package, its tables, the citation exports) get their published address under the book's
+# base URL; a link to another page is an error.
 _LOCAL_LINKS = """(baseurl) => {
   const here = location.href.split("#")[0], found = [];
   for (const a of document.querySelectorAll("a[href]")) {
@@ -70,7 +72,8 @@ _LOCAL_LINKS = """(baseurl) => {
     if (url.origin !== location.origin || url.href.split("#")[0] === here) continue;
     if (!a.getClientRects().length) continue;  // not printed (hidden navigation)
     if (url.pathname.endsWith("/report.pdf")) { a.removeAttribute("href"); continue; }
-    if (baseurl && url.pathname.startsWith("/downloads/")) { a.href = baseurl + url.pathname.slice(1); continue; }
+    const download = !url.pathname.endsWith(".html") && !url.pathname.endsWith("/");
+    if (baseurl && download) { a.href = baseurl + url.pathname.slice(1); continue; }
     found.push(a.getAttribute("href"));
   }
   return found;

@@ -1,0 +1,196 @@
+"""Edits and rebuilds, on one copy of the book built once and edited in sequence.
+
+Each step edits the copy, builds it again (strictly, as the README's build does) and checks what
+ran, what the pages say, and what the build refused; then it restores the copy. What a step ran
+is read from myst-nb's log ("Executed notebook in"), and what Sphinx read again from its own.
+
+- a rebuild with nothing changed runs no chapter;
+- a prose edit runs only that chapter;
+- a one-cell edit of a table runs exactly the chapters that declare they read it, and its new
+  value reaches the pages and the notebooks offered for download; an image no page uses any
+  more is not published;
+- a chapter that raises, that writes to stderr, that prints a local path, or that quotes words
+  its row does not hold stops the strict build, naming the place; so does a page left out of
+  the table of contents, and bad data in a table no chapter reads;
+- the mutation suite's end-to-end cases: an edit that makes a checked sentence false stops the
+  build naming the statement; an edit that changes a generated sentence changes the page; a
+  registered statement that no page shows stops the build.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bookutil import build, copy_book, edit_notebook, executed, executed_docs, why
+
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("rebuild")]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    path = copy_book(tmp_path_factory.mktemp("rebuild") / "book")
+    first = build(path, "-W", "-n", "--keep-going")
+    assert first.returncode == 0, why(first)
+    return path
+
+
+def strict(book: Path):
+    return build(book, "-W", "-n", "--keep-going")
+
+
+def page(book: Path, name: str) -> str:
+    return (book / f"_build/html/chapters/{name}.html").read_text(encoding="utf-8")
+
+
+def readers(book: Path, table: str) -> set[str]:
+    return {
+        f"chapters/{p.stem}" for p in (book / "chapters").glob("*.ipynb") if table in json.loads(p.read_text(encoding="utf-8"))["metadata"]["report"]["reads"]
+    }
+
+
+def set_cell(path: Path, row_id: str, column: str, value: str) -> None:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    next(r for r in rows if r[0] == row_id)[rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+class Restore:
+    """Keep the bytes of some files of the copy and put them back afterwards."""
+
+    def __init__(self, book: Path, *names: str) -> None:
+        self.saved = {book / n: (book / n).read_bytes() for n in names}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for path, data in self.saved.items():
+            path.write_bytes(data)
+
+
+def test_a_rebuild_with_nothing_changed_runs_no_chapter(book):
+    proc = strict(book)
+    assert proc.returncode == 0 and executed(proc) == 0, why(proc)
+
+
+def test_a_prose_edit_runs_only_that_chapter(book):
+    with Restore(book, "chapters/glossary.ipynb"):
+        edit_notebook(
+            book / "chapters/glossary.ipynb", "markdown", lambda s: s.replace("The official terms the article uses", "The official terms that the article uses")
+        )
+        proc = strict(book)
+        assert proc.returncode == 0 and executed_docs(proc) == {"chapters/glossary"}, why(proc)
+        assert "The official terms that the article uses" in page(book, "glossary")
+    assert strict(book).returncode == 0
+
+
+def test_a_table_edit_runs_its_readers_and_reaches_pages_and_downloads(book):
+    glossary = book / "data/glossary.csv"
+    with Restore(book, "data/glossary.csv"):
+        glossary.write_text(glossary.read_text(encoding="utf-8").replace("Networked devices and sensors", "Networked sensors and devices"), encoding="utf-8")
+        proc = strict(book)
+        assert proc.returncode == 0 and executed_docs(proc) == readers(book, "glossary"), why(proc)
+        assert "Networked sensors and devices" in page(book, "glossary") and "Networked devices and sensors" not in page(book, "glossary")
+        download = (book / "_build/html/_sources/chapters/glossary.ipynb").read_text(encoding="utf-8")
+        assert "Networked sensors and devices" in download and "Networked devices and sensors" not in download  # the download is this build's run
+    assert strict(book).returncode == 0
+
+
+def test_an_image_no_page_uses_is_not_published(book):
+    stale = book / "_build/html/_images/left-over-figure.svg"
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    with Restore(book, "data/peers.csv"):
+        set_cell(book / "data/peers.csv", "P05", "date_basis", "inferred")  # a data edit: some pages are written again
+        proc = strict(book)
+        assert proc.returncode == 0, why(proc)
+    assert not stale.exists()
+    assert strict(book).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "name, code, expected",
+    [
+        ("raises", "raise RuntimeError('deliberately broken chapter')", "deliberately broken chapter"),
+        ("writes to stderr", "import sys\nsys.stderr.write('a warning on stderr\\n')", "stderr"),
+        ("prints a local path", "import analysis\nprint(analysis.__file__)", "the site would publish local paths"),
+        ("quotes words its row does not hold", "q('TD06:70 countries')", "'70 countries' is not part of the quote of TD06"),
+    ],
+)
+def test_a_broken_chapter_stops_the_strict_build(book, name, code, expected):
+    with Restore(book, "chapters/glossary.ipynb"):
+        edit_notebook(book / "chapters/glossary.ipynb", "code", lambda s: s + "\nfrom analysis.views.prose import quoter\nq = quoter(ds)\n" + code + "\n")
+        proc = strict(book)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0, f"{name}: the strict build passed"
+        assert expected in out, why(proc)
+        if name == "prints a local path":
+            assert re.search(r"chapters/glossary\.html:\d+: .*analysis/", out), "the message names the page and line of the path"
+    assert strict(book).returncode == 0
+
+
+def test_a_page_left_out_of_the_table_of_contents_stops_the_strict_build(book):
+    orphan = book / "chapters/orphan.md"
+    orphan.write_text("# A page nobody listed\n\nText.\n", encoding="utf-8")
+    try:
+        proc = strict(book)
+        assert proc.returncode != 0 and "orphan" in proc.stdout + proc.stderr and "toctree" in proc.stdout + proc.stderr, why(proc)
+    finally:
+        orphan.unlink()
+    assert strict(book).returncode == 0
+
+
+def test_bad_data_in_a_table_no_chapter_reads_stops_the_build_with_the_loaders_message(book):
+    unread = next(t for t in ("recoding_log", "codebook", "sources") if not readers(book, t) - {"chapters/method", "chapters/dictionary"})
+    path = book / f"data/{unread}.csv"
+    with Restore(book, f"data/{unread}.csv"):
+        path.write_text(path.read_text(encoding="utf-8") + "one,cell,too,few\n", encoding="utf-8")
+        proc = strict(book)
+        assert proc.returncode != 0 and f"data/{unread}.csv, line" in proc.stdout + proc.stderr, why(proc)
+    assert strict(book).returncode == 0
+
+
+def _mutation(mutation_id: str) -> dict[str, str]:
+    with (Path(__file__).with_name("mutations.csv")).open(encoding="utf-8", newline="") as handle:
+        return next(m for m in csv.DictReader(handle) if m["mutation_id"] == mutation_id)
+
+
+def _apply(book: Path, m: dict[str, str]) -> None:
+    path = book / m["file"]
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    next(r for r in rows[1:] if r[header.index(m["key"])] == m["row_id"])[header.index(m["column"])] = m["value"]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def test_mutations_end_to_end(book):
+    """M01 stops the strict build naming the statement it falsifies; M14 changes the words on the page."""
+    m = _mutation("M01")
+    with Restore(book, m["file"]):
+        _apply(book, m)
+        proc = strict(book)
+        assert proc.returncode != 0 and "statement ST02" in proc.stdout + proc.stderr, why(proc)
+    span = re.compile(r'id="statement-st61"[^>]*>(.*?)</span>', re.S)
+    before = span.search(page(book, "peers")).group(1)
+    m = _mutation("M14")
+    with Restore(book, m["file"]):
+        _apply(book, m)
+        proc = strict(book)
+        assert proc.returncode == 0, why(proc)
+        assert span.search(page(book, "peers")).group(1) != before
+    with Restore(book, "data/statements.csv"):
+        statements = book / "data/statements.csv"
+        statements.write_text(statements.read_text(encoding="utf-8") + "ST99,chapters/index,A sentence no page shows,\n", encoding="utf-8")
+        proc = strict(book)
+        assert proc.returncode != 0 and "statement ST99 is registered for chapters/index but no page shows it" in proc.stdout + proc.stderr, why(proc)
+    assert strict(book).returncode == 0
