@@ -425,7 +425,7 @@ def test_nbval_fails_when_the_data_behind_a_stored_figure_changes(tmp_path):
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nb.cells = [
             nbformat.v4.new_code_cell(
-                "import pandas as pd\nfrom analysis import figures\nfig = figures.dot_chart(pd.read_csv('counts.csv').set_index('category')['n'], 'items')\nfig"
+                "import pandas as pd\nfrom analysis.views import figures\nfig = figures.dot_chart(pd.read_csv('counts.csv').set_index('category')['n'], 'items')\nfig"
             )
         ]
         NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()

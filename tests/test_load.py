@@ -25,7 +25,7 @@ TABLE_ROWS = {
     "peers": 53,
     "other_tours": 3,
     "codebook": 90,
-    "recoding_log": 54,
+    "recoding_log": 53,
     "translation_notes": 27,
 }
 

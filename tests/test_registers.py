@@ -140,11 +140,12 @@ def test_recoding_log_must_agree_with_the_data():
             ("things", "T2", "flag", "true", "false", "r"),
             ("things", "T2", "kind", "b", "a", "r"),
             ("things", "T9", "kind", "a", "b", "r"),
-            ("things", "T1", "(row)", "", "", "split"),
+            ("things", "T1", "(row)", "T1,a", "", "split"),
+            ("things", "T1", "flag", "true", "true", "changes nothing"),
         ]
     )
     out = check_recoding_log(log, {"things": things}, PACKAGE, "data/recoding_log.csv")
-    assert [(v.line, v.column) for v in out] == [(4, "new"), (5, "row_id")]
+    assert [(v.line, v.column) for v in out] == [(4, "new"), (5, "row_id"), (7, "old")]
 
 
 def test_changes_per_variable_counts_rows_not_log_lines():

@@ -165,7 +165,7 @@ def _as_text(value: Any) -> str:
 
 
 def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], package: dict[str, Any], file: str) -> list[Violation]:
-    """Every logged change must name an existing row and column, and the last change of each cell must hold now.
+    """Every logged change must change something, name an existing row and column, and the last change of each cell must hold now.
 
     Rows that a change removed or split are logged with ``column`` ``(row)``;
     only their table is checked.
@@ -175,6 +175,12 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
     last = {(str(r["table"]), str(r["row_id"]), str(r["column"])): line for line, r in log.iterrows()}
     for line, row in log.iterrows():
         table, rid, column = str(row["table"]), str(row["row_id"]), str(row["column"])
+        if _as_text(row["old"]) == _as_text(row["new"]):
+            out.append(
+                Violation(
+                    file, line, "old", f"the change gives the same old and new value ({_as_text(row['new'])!r}): it changes nothing and should not be logged"
+                )
+            )
         if last[(table, rid, column)] != line:
             continue  # a later change of the same cell is the one the data must hold
         if table not in tables:

@@ -557,6 +557,18 @@ def _other_trip_readouts(ds: Dataset) -> pd.DataFrame:
     return peers.peers_of(_trips(ds))
 
 
+@_concept("peers.visibility")
+def trip_readouts_others_complete(ds: Dataset) -> int:
+    """Other readouts of the leader's trips out whose stored page is complete, so that their closing passage shows."""
+    return int(_other_trip_readouts(ds).visibility.eq("complete").sum())
+
+
+@_concept("directives.category")
+def directives_learn_from_host(ds: Dataset) -> int:
+    """Directive clauses that ask the city to learn from its hosts (K052)."""
+    return int(ds.directives.category.eq("learn_from_host").sum())
+
+
 @_concept("peers.purpose")
 def trip_readouts_others_promotion(ds: Dataset) -> int:
     """Other readouts of the leader's trips out whose stated aim is investment promotion."""
