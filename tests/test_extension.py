@@ -15,17 +15,13 @@ import sys
 
 import pandas as pd
 import pytest
+import report
 
 from analysis.views.prose import Quote
 from analysis.views.tables import Table, quote_cell, source_link
 
+import downloads  # _ext/ is on pytest's pythonpath (pyproject.toml)
 from bookutil import ROOT
-
-sys.path.insert(0, str(ROOT / "_ext"))
-
-import report
-
-import downloads
 
 
 def test_fingerprint_changes_with_watched_files_only(tmp_path):

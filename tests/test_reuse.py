@@ -35,6 +35,9 @@ from pybtex.database import parse_string
 from analysis import load_all
 from analysis.views.markup import escape_markdown
 
+import binder_requirements as binder  # tools/ and _ext/ are on pytest's pythonpath (pyproject.toml)
+import cite
+import downloads
 from bookutil import ROOT, build, copy_book, warnings, why
 
 BIN = Path(sys.executable).parent
@@ -42,18 +45,6 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
-
-def _module(path: Path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-cite = _module(ROOT / "tools/cite.py")
-binder = _module(ROOT / "tools/binder_requirements.py")
-downloads = _module(ROOT / "_ext/downloads.py")
 
 # The terms on which the article is reproduced, which must be stated wherever the book or its data go.
 TERMS = ["Dalian Municipal People's Government", "unchanged", "research, criticism and review", "not covered by the book's licences"]

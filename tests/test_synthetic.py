@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -113,6 +114,24 @@ def _(ds):
     assert list(frame.index) == [2, 3, 4, 5] and frame.loc[3, "value"] == "5.0" and frame.loc[2, "value"] is None
     _, _, ragged = load.read_csv_strings(b"a,b\n1,2,3\n", "x.csv")
     assert ragged and ragged[0].line == 2
+
+
+@case("data.load.load_coding")
+def _(ds):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        coded = ds.claims[["claim_id", "entity_id", "claim_type", "quote", "paragraph", "start", "end"]]
+        coded.to_csv(Path(folder) / "claims.csv", index=False)
+        tables = load.load_coding(folder, ds, root=folder)
+        assert list(tables["claims"].claim_id) == list(ds.claims.claim_id)
+        coded.assign(entity_id="nobody").drop(columns=["quote"]).to_csv(Path(folder) / "claims.csv", index=False)
+        with pytest.raises(errors.ReportDataError) as err:
+            load.load_coding(folder, ds, root=folder)
+        assert {(v.column, v.line) for v in err.value.violations} == {("quote", 1)}
+        coded.assign(entity_id="nobody").to_csv(Path(folder) / "claims.csv", index=False)
+        with pytest.raises(errors.ReportDataError, match="'nobody' is not an entity"):
+            load.load_coding(folder, ds, root=folder)
 
 
 @case("data.load.yaml_lines")
@@ -694,6 +713,15 @@ def _(ds):
     assert dict(matplotlib.rcParams) == before
 
 
+@case("views.style.register_fonts")
+def _(ds):
+    from matplotlib import font_manager
+
+    style.register_fonts()  # whatever it added, every installed family of the style is now known
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    assert "WenQuanYi Zen Hei" in known and all(isinstance(p, Path) for p in style.register_fonts())
+
+
 @case("views.style.font_files", "views.style.undrawable", "views.style.check_drawable", "views.style.FigureTextError")
 def _(ds):
     assert style.font_files() and all(p.exists() for p in style.font_files())
@@ -894,3 +922,28 @@ def _(ds):
         "yes",
         "no (outside or the book's own)",
     }
+
+
+@case("data.peers.check_subject_leader")
+def _(ds):
+    from synthetic import peers_frame
+
+    people = pd.DataFrame({"entity_type": ["person", "place"], "canonical_name": ["Mayor A", "City Z"]})
+    frame = by_line(peers_frame())
+    assert peer_checks.check_subject_leader(frame, people, "peers.csv") == []
+    frame.loc[2, "leader"] = "Mayor  A."
+    assert columns(peer_checks.check_subject_leader(frame, people, "peers.csv")) == [(2, "leader")]
+
+
+@case("data.registers.check_numbering")
+def _(ds):
+    register = by_line(pd.DataFrame({"code_id": ["K001", "K002", "K004"]}))
+    found = registers.check_numbering(register, "code_id", "codebook.csv")
+    assert [v.message.split(" ")[0] for v in found] == ["K003"] and registers.check_numbering(register.iloc[:2], "code_id", "codebook.csv") == []
+
+
+@case("data.validate.check_free_text")
+def _(ds):
+    table = by_line(pd.DataFrame({"claim_id": ["C1", "C2", "C3", "C4", "C5"], "statement": ["=1+1", "fine - and @ok", "bell\x07", "Itâ€™s", "-SUM(A1)"]}))
+    res = {"schema": {"fields": [{"name": "claim_id", "type": "string"}, {"name": "statement", "type": "string"}]}}
+    assert [line for line, _ in columns(validate.check_free_text(table, res, "claims.csv"))] == [2, 4, 5, 6]

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Set up (if needed) and build the whole book: the HTML site in _build/html and its PDF.
 #   bash tools/build.sh            strict build: warnings are errors
-# Execution is cached: a rebuild re-runs only chapters whose code changed, or all of
-# them when analysis/ or data/ changed (see _ext/report_build.py).
+# Chapters run as Sphinx reads them; a rebuild re-reads a chapter whose text or code changed, or
+# whose declared tables changed (see _ext/report.py). Without Chromium the PDF is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
 .venv/bin/jupyter-book build . -W -n --keep-going
-.venv/bin/python tools/build_pdf.py
+if command -v chromium >/dev/null; then
+    .venv/bin/python tools/build_pdf.py
+else
+    echo "build: no Chromium here: skipped the PDF (tools/setup.sh says how to get it)"
+fi
 echo "build: open _build/html/index.html"

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Set up everything the book and its tests need on a fresh Debian machine with Python 3.11.
+# Set up everything the book and its tests need on a fresh Debian machine with Python 3.11, 3.12 or 3.13
+# (PYTHON=python3.13 bash tools/setup.sh picks the interpreter). Elsewhere (macOS, other Linux) the
+# Python environment is made the same way and what needs apt is skipped, with a one-line note.
 #   bash tools/setup.sh           Python environment (.venv), Chromium and a CJK font (Debian) for building the book and its PDF
 #   bash tools/setup.sh --test    ... plus axe-core (npm) for the browser tests
 # Safe to run again: each step is skipped when already done.
@@ -22,6 +24,7 @@ if [ ! -x .venv/bin/python ]; then
     echo "setup: creating .venv with $($PYTHON --version)"
     if ! $PYTHON -m venv .venv 2>/dev/null; then
         rm -rf .venv
+        command -v apt-get >/dev/null || { echo "setup: $PYTHON cannot make a virtual environment; install its venv module"; exit 1; }
         apt_install python3-venv
         $PYTHON -m venv .venv
     fi
@@ -51,20 +54,29 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp" || [ pyproject.toml 
 fi
 
 # Chromium prints the PDF of the book and drives the browser tests; the CJK font renders
-# the Chinese terms of the glossary in both.
+# the Chinese terms of the glossary in both. Without apt (macOS, other Linux) they are skipped:
+# the HTML builds without them.
 if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
-    echo "setup: installing Chromium and a CJK font from Debian"
-    apt_install chromium fonts-dejavu-core fonts-wqy-zenhei fontconfig
+    if command -v apt-get >/dev/null; then
+        echo "setup: installing Chromium and a CJK font from Debian"
+        apt_install chromium fonts-dejavu-core fonts-wqy-zenhei fontconfig
+    else
+        echo "setup: no apt-get here: skipped Chromium and the CJK font, so no PDF and no browser tests; install Chromium (as 'chromium' on PATH) and WenQuanYi Zen Hei, then run this again"
+    fi
 fi
 
 if $want_test; then
-    if ! command -v npm >/dev/null; then
+    if ! command -v npm >/dev/null && command -v apt-get >/dev/null; then
         echo "setup: installing Node.js and npm from Debian"
         apt_install nodejs npm
     fi
     if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
-        echo "setup: installing axe-core from npm"
-        npm ci --prefix tests/browser --no-audit --no-fund --silent
+        if command -v npm >/dev/null; then
+            echo "setup: installing axe-core from npm"
+            npm ci --prefix tests/browser --no-audit --no-fund --silent
+        else
+            echo "setup: no npm here: skipped axe-core, so no accessibility audit; install Node.js and npm, then run this again"
+        fi
     fi
 fi
 echo "setup: done"

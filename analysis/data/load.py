@@ -8,6 +8,7 @@ listing every problem with its file, line and column.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -25,12 +26,12 @@ from pybtex.scanner import PybtexSyntaxError
 
 from . import validate as v
 from .errors import ReportDataError, UnknownIdError, Violation
-from .peers import check_peers
+from .peers import check_peers, check_subject_leader
 from .registers import check_registers
 from .rules import check_check_routes, check_subjects, check_summaries
 from .schema import check_package, field_names, fields, foreign_keys, primary_key, resource
 
-__all__ = ["Dataset", "load_all", "default_root", "read_csv_strings", "yaml_lines", "edition"]
+__all__ = ["Dataset", "load_all", "load_coding", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
 PACKAGE_FILE = "data/datapackage.yaml"
 BIB_FILE = "references.bib"
@@ -190,8 +191,50 @@ def _loader() -> type:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Most nodes a YAML document may expand to once its aliases are followed (the dictionary has about
+#: 3,000; an "alias bomb" of nested aliases expands to billions and would exhaust memory).
+MAX_YAML_NODES = 200_000
+
+
+def _refuse(node: yaml.Node, problem: str) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=node.start_mark)
+
+
+def _check_yaml_nodes(root: yaml.Node) -> None:
+    """Refuse a duplicate key in any mapping, and a document whose aliases expand beyond MAX_YAML_NODES."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:  # an alias: the same node object again, counted at its full size
+            return sizes[id(node)]
+        sizes[id(node)] = 1  # guards against a node that contains itself
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in seen:
+                        raise _refuse(
+                            key, f"duplicate key {key.value!r} (first at line {seen[key.value].start_mark.line + 1}): the later value would silently win"
+                        )
+                    seen[key.value] = key
+                total += size(key) + size(value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        if total > MAX_YAML_NODES:
+            raise _refuse(node, f"the document expands to more than {MAX_YAML_NODES:,} nodes through its aliases (an alias bomb?)")
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
 def _yaml(text: str) -> Any:
-    """Parse YAML safely, with libyaml's C parser when PyYAML has it (ten times faster)."""
+    """Parse YAML safely (libyaml's C parser when PyYAML has it), refusing duplicate keys and alias bombs."""
+    root = yaml.compose(text, Loader=_loader())
+    if root is None:
+        return None
+    _check_yaml_nodes(root)
     return yaml.load(text, Loader=_loader())
 
 
@@ -300,6 +343,7 @@ def _check_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str | N
         out += v.check_provenance(typed, text, file)
     out += v.check_numbers_in_quotes(typed, res, file)
     out += v.check_duplicate_rows(typed, res, file)
+    out += v.check_free_text(typed, res, file)
     out += v.check_date_order(typed, res, file)
     return typed, tuple(out)
 
@@ -369,6 +413,19 @@ def load_all(root: str | Path | None = None) -> Dataset:
         raise ReportDataError(violations)
 
     # 2. the source and its metadata
+    for key in ("path", "metadata"):
+        where = package["source"].get(key)
+        if where is not None and not (data / where).resolve().is_relative_to(data.resolve()):
+            raise ReportDataError(
+                [
+                    Violation(
+                        PACKAGE_FILE,
+                        yaml_lines(package_text).get(("source", key)),
+                        f"source.{key}",
+                        f"{where!r} points outside data/: the source and its metadata must be files of data/",
+                    )
+                ]
+            )
     meta_path = data / package["source"].get("metadata", "source/SOURCE.yaml")
     source_meta, _ = _read_yaml(meta_path, rel(meta_path), violations)
     if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
@@ -421,6 +478,8 @@ def load_all(root: str | Path | None = None) -> Dataset:
         violations += v.check_sentence_coverage(tables["sentences"], text, files["sentences"], abbreviations)
     if "peers" in tables:
         violations += check_peers(tables["peers"], files["peers"])
+        if "entities" in tables:
+            violations += check_subject_leader(tables["peers"], tables["entities"], files["peers"])
     violations += _mechanical_rules(tables, files)
     for res in package["resources"]:
         if res["name"] not in tables or bibliography is None:
@@ -443,6 +502,56 @@ def load_all(root: str | Path | None = None) -> Dataset:
     by_name = {res["name"]: res for res in package["resources"]}
     tables = {name: _with_lists(frame.reset_index(drop=True), by_name[name]) for name, frame in tables.items()}
     return Dataset(text=text, source=source_meta, package=package, tables=tables, bibliography=bibliography)
+
+
+def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Load and validate another coder's tables: ``folder`` holds CSVs named as resources of the dictionary.
+
+    A coding may leave out the columns a coder does not decide (summaries, descriptions); every
+    column it has is checked as the book's own data are (types, allowed codes, quotes at their
+    offsets), its ids and quotes are required, and entity ids must name an entity of ``ds``.
+
+    Raises
+    ------
+    ReportDataError
+        Listing every problem by file, row and column.
+    """
+    root = Path(root) if root is not None else default_root()
+    folder = Path(folder)
+    by_name = {res["name"]: res for res in ds.package["resources"]}
+    violations: list[Violation] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for path in sorted(folder.glob("*.csv")):
+        file = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        res = by_name.get(path.stem)
+        if res is None:
+            violations.append(Violation(file, None, None, f"{path.stem!r} is not a table of the data dictionary (data/datapackage.yaml)"))
+            continue
+        raw_bytes = path.read_bytes()
+        _, header, problems = read_csv_strings(raw_bytes, file)
+        violations += problems
+        names = field_names(res)
+        required = [primary_key(res)] + (["quote", "paragraph", "start", "end"] if res.get("provenance") else [])
+        violations += [Violation(file, 1, c, "column is not in the data dictionary (data/datapackage.yaml)") for c in header if c not in names]
+        violations += [Violation(file, 1, c, "required column is missing from the header") for c in required if c not in header]
+        if any(x.file == file for x in violations):
+            continue
+        fields = {f["name"]: f for f in res["schema"]["fields"]}
+        subset = {**res, "schema": {**res["schema"], "fields": [fields[c] for c in header]}}
+        subset["schema"].pop("foreignKeys", None)
+        typed, problems = _checked_table(raw_bytes, subset, file, ds.text if res.get("provenance") else None)
+        violations += problems
+        if typed is None:
+            continue
+        for column in ("entity_id", "actor_id", "issuer_id", "stop_id", "location_id"):
+            if column in typed.columns:
+                for line, value in typed[column].items():
+                    if isinstance(value, str) and value and value not in set(ds.entities.entity_id):
+                        violations.append(Violation(file, int(line), column, f"{value!r} is not an entity of data/entities.csv"))
+        tables[path.stem] = _with_lists(typed.reset_index(drop=True), subset)
+    if violations:
+        raise ReportDataError(violations)
+    return tables
 
 
 def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
@@ -480,5 +589,11 @@ def edition(root: str | Path | None = None) -> dict[str, str]:
     missing = [k for k in ("version", "date-released") if not cff.get(k)]
     if missing:
         raise ReportDataError([Violation("CITATION.cff", None, None, f"missing {', '.join(missing)}")])
-    released = pd.Timestamp(str(cff["date-released"]))
+    try:
+        released = datetime.date.fromisoformat(str(cff["date-released"]))
+    except ValueError:
+        line = yaml_lines(path.read_text(encoding="utf-8")).get(("date-released",))
+        raise ReportDataError(
+            [Violation("CITATION.cff", line, "date-released", f"expected a date written YYYY-MM-DD, found {cff['date-released']!r}")]
+        ) from None
     return {"number": str(cff["version"]), "date": f"{released.day} {released:%B %Y}"}

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .errors import Violation
 
-__all__ = ["SPECIFICITY_FLAGS", "SUBJECT_DERIVED", "REQUIRED_FOR_PEERS", "EVIDENCE_MAX_WORDS", "check_peers"]
+__all__ = ["SPECIFICITY_FLAGS", "SUBJECT_DERIVED", "REQUIRED_FOR_PEERS", "EVIDENCE_MAX_WORDS", "check_peers", "check_subject_leader"]
 
 #: The four marks of a specific directive, as columns of the table.
 SPECIFICITY_FLAGS: list[str] = ["has_quantity", "has_deadline", "has_budget", "has_unit"]
@@ -117,4 +117,24 @@ def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
                 out.append(Violation(file, line, column, "every readout but the subject needs this value"))
     for line in subjects[1:]:
         out.append(Violation(file, line, "is_subject", f"only one row can be the subject; line {subjects[0]} already is"))
+    return out
+
+
+def check_subject_leader(peers: pd.DataFrame, entities: pd.DataFrame, file: str) -> list[Violation]:
+    """The subject row's leader must be a person of the entities table, by its canonical name.
+
+    The book finds the leader's other trips by that name, so a misspelt name would silently find none.
+    """
+    people = set(entities.loc[entities.entity_type.eq("person"), "canonical_name"])
+    out = []
+    for line, row in peers[peers.is_subject.eq(True)].iterrows():
+        if row["leader"] not in people:
+            out.append(
+                Violation(
+                    file,
+                    int(line),
+                    "leader",
+                    f"the subject's leader {row['leader']!r} is not the canonical_name of a person in data/entities.csv ({', '.join(sorted(people))})",
+                )
+            )
     return out

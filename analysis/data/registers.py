@@ -15,8 +15,22 @@ import numpy as np
 import pandas as pd
 
 from .errors import Violation
+from .schema import primary_key
 
-__all__ = ["EMPTY", "DERIVED", "ID_TOKEN", "KEY_TOKEN", "allowed_codes", "basis_kind", "check_basis", "check_codebook", "check_recoding_log", "check_registers"]
+__all__ = [
+    "EMPTY",
+    "DERIVED",
+    "ID_TOKEN",
+    "KEY_TOKEN",
+    "allowed_codes",
+    "basis_kind",
+    "check_basis",
+    "check_codebook",
+    "check_recoding_log",
+    "check_registers",
+    "check_numbering",
+    "NUMBERED",
+]
 
 #: A basis item that looks like a row id of a table (``S03``, ``C07``, ``F12``).
 ID_TOKEN = re.compile(r"^[A-Z]{1,3}[0-9]+$")
@@ -202,6 +216,35 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
     return out
 
 
+#: Registers whose rows are numbered without gaps, so that a deleted row shows as a missing number.
+NUMBERED = ("codebook", "inferences", "translation_notes", "external_facts")
+
+
+def check_numbering(frame: pd.DataFrame, key: str, file: str) -> list[Violation]:
+    """The ids of a register run from 1 without a gap; a missing number is a deleted row.
+
+    Ids are a prefix and a number (K001, I25); each missing number is named.
+    """
+    numbers = {}
+    for line, value in frame[key].items():
+        m = re.fullmatch(r"([A-Z]+)(\d+)", str(value))
+        if m:
+            numbers[int(m.group(2))] = (m.group(1), len(m.group(2)), int(line))
+    if not numbers:
+        return []
+    prefix, width, _ = next(iter(numbers.values()))
+    missing = [n for n in range(1, max(numbers) + 1) if n not in numbers]
+    return [
+        Violation(
+            file,
+            None,
+            key,
+            f"{prefix}{n:0{width}d} is missing: the ids run from {prefix}{1:0{width}d} without gaps, so a row was deleted (restore it, or renumber and update what cites it)",
+        )
+        for n in missing
+    ]
+
+
 def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str], bib_keys: set[str]) -> list[Violation]:
     """The loader's checks of the codebook, the recoding log, the inference register and the translation notes.
 
@@ -211,6 +254,9 @@ def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], fi
     out: list[Violation] = []
     if "codebook" in tables:
         out += check_codebook(tables["codebook"], package, files["codebook"])
+    for name in NUMBERED:
+        if name in tables:
+            out += check_numbering(tables[name], primary_key(next(r for r in package["resources"] if r["name"] == name)), files[name])
     if any(res["name"] not in tables for res in package["resources"]):
         return out  # a table failed to load (already reported): cross-table references cannot be judged
     if "recoding_log" in tables:

@@ -27,6 +27,7 @@ __all__ = [
     "check_variants",
     "check_duplicate_rows",
     "check_date_order",
+    "check_free_text",
     "check_bib_keys",
     "check_bib_coverage",
     "check_bib_urls",
@@ -73,7 +74,16 @@ def _describe(check: str, value: Any, field: dict[str, Any]) -> str:
     return f"{shown} fails check {check}"
 
 
-_KINDS = {"integer": "a whole number", "number": "a number", "boolean": "true or false", "date": "a date written YYYY-MM-DD"}
+#: The loader's one date rule: every date lies between this day and the day the data are loaded
+#: (a readout of the genre is dated after the People's Republic was founded, and never in the future).
+EARLIEST_DATE = datetime.date(1949, 10, 1)
+
+_KINDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "date": f"a date written YYYY-MM-DD, a real day between {EARLIEST_DATE.isoformat()} and today",
+}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -86,8 +96,8 @@ def parse_cell(value: str, field: dict[str, Any]) -> tuple[bool, Any]:
     -------
     (bool, value)
         Whether the cell is well formed, and the parsed value. Integers are digits only,
-        numbers plain decimals (no thousands separators, no "nan"), dates ISO ``YYYY-MM-DD``
-        and real calendar days; booleans one of ``trueValues``/``falseValues``.
+        numbers plain decimals (no thousands separators, no "nan"), dates ISO ``YYYY-MM-DD``,
+        real calendar days from :data:`EARLIEST_DATE` to today; booleans one of ``trueValues``/``falseValues``.
     """
     kind = field["type"]
     if kind == "integer":
@@ -98,9 +108,10 @@ def parse_cell(value: str, field: dict[str, Any]) -> tuple[bool, Any]:
         if not _DATE.fullmatch(value):
             return False, None
         try:
-            return True, pd.Timestamp(datetime.date.fromisoformat(value))
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             return False, None
+        return (True, pd.Timestamp(day)) if EARLIEST_DATE <= day <= datetime.date.today() else (False, None)
     if kind == "boolean":
         true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
         return (True, value in true) if value in true + false else (False, None)
@@ -264,14 +275,18 @@ def check_numbers_in_quotes(table: pd.DataFrame, res: dict[str, Any], file: str)
 
 
 def _same(value: Any) -> Any:
-    return None if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)) else value
+    """A cell as compared for copies: missing as None, text with case and runs of whitespace ignored."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
 
 def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
     """Check that no two rows hold the same content (every field but the primary key) under two ids.
 
-    A resource may allow it with ``allowDuplicateRows: true``; a copied row would
-    otherwise be counted twice.
+    Text is compared without regard to case or runs of whitespace, so a copy that differs only by a
+    trailing space or a capital is caught. A resource may allow copies with ``allowDuplicateRows: true``;
+    a copied row would otherwise be counted twice.
     """
     if res.get("allowDuplicateRows"):
         return []
@@ -284,10 +299,46 @@ def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) ->
         if key in first:
             line0, id0 = first[key]
             out.append(
-                Violation(file, int(line), pk, f"row {row[pk]!r} repeats row {id0!r} (line {line0}) in every column but {pk}: the same content under two ids")
+                Violation(
+                    file,
+                    int(line),
+                    pk,
+                    f"row {row[pk]!r} repeats row {id0!r} (line {line0}) in every column but {pk} (ignoring case and spacing): the same content under two ids",
+                )
             )
         else:
             first[key] = (int(line), row[pk])
+    return out
+
+
+#: What never belongs in a cell of free text: a spreadsheet formula (a cell a spreadsheet would run),
+#: a control character, or UTF-8 read as Latin-1 or cp1252 (mojibake).
+_FORMULA = re.compile(r"^(?:=|[+\-@]\s*[A-Za-z_][\w.]*\s*[(|!]|[\t\r])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_MOJIBAKE = re.compile(r"â€|Ã[\x80-\xbf]|Ã[©¨ª«¢£¤¥¦§¶¼½¾³±¡]|Â[\xa0-\xbf]|ï»¿|\ufffd")
+
+
+def check_free_text(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
+    """Check every text cell for a spreadsheet formula, a control character or mojibake."""
+    out = []
+    for f in fields(res):
+        if f["type"] != "string" or f["name"] not in table.columns:
+            continue
+        for line, value in table[f["name"]].items():
+            if not isinstance(value, str):
+                continue
+            if _FORMULA.match(value):
+                out.append(
+                    Violation(
+                        file, int(line), f["name"], f"{value[:40]!r} starts like a spreadsheet formula, which a spreadsheet opening the download would run"
+                    )
+                )
+            if _CONTROL.search(value):
+                out.append(Violation(file, int(line), f["name"], f"contains the control character {_CONTROL.search(value).group()!r}"))
+            if _MOJIBAKE.search(value):
+                out.append(
+                    Violation(file, int(line), f["name"], f"contains {_MOJIBAKE.search(value).group()!r}, UTF-8 text read in another encoding (mojibake)")
+                )
     return out
 
 

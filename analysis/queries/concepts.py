@@ -323,7 +323,14 @@ def peers_others_date_inferred(ds: Dataset) -> int:
 
 def _trips(ds: Dataset) -> pd.DataFrame:
     p = peers.table(ds)
-    return peers.trips_out(p, peers.subject_of(p).leader, *SUBJECT_WINDOW)
+    subject = peers.subject_of(p)
+    trips = peers.trips_out(p, subject.leader, *SUBJECT_WINDOW)
+    if not trips.is_subject.fillna(False).astype(bool).any():
+        raise LookupError(
+            f"the subject readout ({subject.peer_id}, leader {subject.leader!r}) is not among its leader's trips out in {SUBJECT_WINDOW}: "
+            "check its genre, date and leader in data/peers.csv"
+        )
+    return trips
 
 
 @_concept("peers.genre, peers.trip_id")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -57,22 +56,24 @@ def house_colours() -> set[str]:
     return {c.upper() for c in (*OKABE_ITO.values(), *NEUTRALS.values())}
 
 
-@contextlib.contextmanager
-def _recording_texts() -> Iterator[list[Text]]:
-    """Record every Text actually drawn (ticks outside the view and empty texts are not drawn)."""
-    drawn: list[Text] = []
-    original = Text.draw
+def _drawn_texts(fig: Figure) -> list[Text]:
+    """Every text the drawn figure shows: visible, not empty, in a visible axes, and not the label of a tick outside the view.
 
-    def draw(self, renderer):
-        if self.get_visible() and self.get_text().strip():
-            drawn.append(self)
-        return original(self, renderer)
-
-    Text.draw = draw
-    try:
-        yield drawn
-    finally:
-        Text.draw = original
+    Matplotlib draws only the ticks inside an axis's view interval; their labels still exist as
+    Text objects, so they are left out here by the ticks' own locations (public ``Tick.get_loc``).
+    """
+    hidden: set[int] = set()
+    for ax in fig.axes:
+        if not ax.get_visible():
+            hidden |= {id(t) for t in ax.findobj(Text)}
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            slack = (hi - lo) * 1e-10
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                if not (lo - slack <= tick.get_loc() <= hi + slack) or not axis.get_visible():
+                    hidden |= {id(tick.label1), id(tick.label2)}
+    return [t for t in fig.findobj(Text) if id(t) not in hidden and t.get_visible() and t.get_text().strip() and t.figure is fig]
 
 
 def _short(text: Text) -> str:
@@ -148,8 +149,8 @@ def check_figure(fig: Figure, min_pt: float = MIN_FONT_PT, book_width_in: float 
 
 
 def _check(fig: Figure, min_pt: float, book_width_in: float) -> list[Problem]:
-    with _recording_texts() as drawn:
-        fig.canvas.draw()
+    fig.canvas.draw()
+    drawn = _drawn_texts(fig)
     renderer = fig.canvas.get_renderer()
     problems: list[Problem] = []
     width_px, height_px = fig.bbox.width, fig.bbox.height

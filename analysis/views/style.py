@@ -39,6 +39,7 @@ __all__ = [
     "house_style",
     "style_params",
     "font_files",
+    "register_fonts",
     "undrawable",
     "check_drawable",
 ]
@@ -107,9 +108,34 @@ class _QuietFallbackWeight(logging.Filter):
 _FILTER = _QuietFallbackWeight()
 
 
+@cache
+def register_fonts() -> tuple[Path, ...]:
+    """Make every installed font family of the style known to matplotlib, even with a stale font cache.
+
+    Matplotlib caches its font list on first use; a font installed later (``fonts-wqy-zenhei`` by
+    ``tools/setup.sh``) is unknown to that cache, and every figure would warn "findfont: Font family
+    ... not found". A family missing from the font manager is looked up among the system's fonts and
+    added with the public ``FontManager.addfont``. Returns the files added.
+    """
+    known = {f.name for f in font_manager.fontManager.ttflist}
+    wanted = [family for family in style_params()["font.family"] if family not in known and family not in ("sans-serif", "serif", "monospace")]
+    added: list[Path] = []
+    if wanted:
+        for path in font_manager.findSystemFonts():
+            try:
+                name = font_manager.get_font(path).family_name
+            except (OSError, RuntimeError):
+                continue
+            if name in wanted:
+                font_manager.fontManager.addfont(path)
+                added.append(Path(path))
+    return tuple(added)
+
+
 @contextlib.contextmanager
 def house_style() -> Iterator[None]:
     """Context in which figures are built and drawn in the house style; restores everything after."""
+    register_fonts()
     logger = logging.getLogger("matplotlib.font_manager")
     logger.addFilter(_FILTER)
     try:

@@ -1,0 +1,73 @@
+"""Count the lines of the build machinery and of the report's own code (issue: lean machinery).
+
+Build machinery is code in ``_ext/``, ``tools/`` and ``tests/conftest.py`` that does not implement the
+report's own roles, registers, downloads or PDF. Every file there must be classified below, so a new
+file cannot go uncounted. Lines are non-blank lines that are not only a comment (docstrings count).
+
+    python tools/loc.py          # prints the table and the two totals
+    python tools/loc.py --json   # the same as JSON
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: What each file of _ext/, tools/ and tests/conftest.py is for: "report" (the report's own roles,
+#: registers, downloads, PDF and citation) or "machinery" (building, executing, setting up, measuring).
+CLASSES = {
+    "_ext/report.py": "machinery",
+    "_ext/registers.py": "report",
+    "_ext/downloads.py": "report",
+    "tools/build_pdf.py": "report",
+    "tools/cite.py": "report",
+    "tools/execute_chapters.py": "machinery",
+    "tools/binder_requirements.py": "machinery",
+    "tools/prose_words.py": "machinery",
+    "tools/loc.py": "machinery",
+    "tools/setup.sh": "machinery",
+    "tools/build.sh": "machinery",
+    "tests/conftest.py": "machinery",
+}
+
+
+def files() -> list[str]:
+    """Every file the count covers, as paths relative to the repository."""
+    found = [p for folder in ("_ext", "tools") for p in (ROOT / folder).iterdir() if p.suffix in (".py", ".sh")]
+    return sorted(p.relative_to(ROOT).as_posix() for p in [*found, ROOT / "tests/conftest.py"])
+
+
+def lines(path: Path) -> int:
+    """Non-blank lines that are not only a comment."""
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.strip().startswith("#"))
+
+
+def count() -> dict[str, object]:
+    """Lines per file and the totals per class.
+
+    Raises
+    ------
+    SystemExit
+        If a file is not classified in ``CLASSES``.
+    """
+    unknown = [f for f in files() if f not in CLASSES]
+    if unknown:
+        raise SystemExit(f"classify these files in tools/loc.py CLASSES first: {', '.join(unknown)}")
+    per_file = {f: lines(ROOT / f) for f in files()}
+    totals = {c: sum(n for f, n in per_file.items() if CLASSES[f] == c) for c in ("machinery", "report")}
+    return {"files": per_file, "totals": totals}
+
+
+if __name__ == "__main__":
+    result = count()
+    if "--json" in sys.argv:
+        print(json.dumps(result, indent=1))
+    else:
+        for f, n in result["files"].items():
+            print(f"{n:5d}  {CLASSES[f]:9s}  {f}")
+        print(
+            f"build machinery: {result['totals']['machinery']} lines; the report's own roles, registers, downloads, PDF and citation: {result['totals']['report']}"
+        )
