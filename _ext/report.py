@@ -184,8 +184,12 @@ class SinglePageFragments(SphinxPostTransform):
 
 
 def private_prefixes(srcdir: str | Path) -> list[str]:
-    """Local paths that must not appear in anything published: the book's folder, the interpreter's, home and temp."""
-    candidates = {str(Path(srcdir).resolve()), sys.prefix, sys.base_prefix, str(Path.home()), tempfile.gettempdir()}
+    """Local paths that must not appear in anything published: the book's folder, the installed ``analysis``
+    package's checkout (which may be another folder than the book's), the interpreter's, home and temp."""
+    import analysis
+
+    package_root = str(Path(analysis.__file__).resolve().parents[1])
+    candidates = {str(Path(srcdir).resolve()), package_root, sys.prefix, sys.base_prefix, str(Path.home()), tempfile.gettempdir()}
     return sorted({c.rstrip("/") + "/" for c in candidates if len(c) > 1}, key=len, reverse=True)
 
 
