@@ -87,8 +87,10 @@ def test_outside_links_keep_their_addresses(built_book, pdf):
     import yaml
 
     base = yaml.safe_load((built_book["root"] / "_config.yml").read_text(encoding="utf-8"))["html"]["baseurl"].rstrip("/") + "/"
-    downloads = {u for u in pdf["uris"] if u.startswith(base + "downloads/")}
-    assert downloads and all((built_book["html"] / u[len(base) :]).is_file() for u in downloads)
+    # so are rows of the reference tables the print leaves out (the registers, the sample listing): on their site page
+    downloads = {u for u in pdf["uris"] if u.startswith(base)}
+    assert any(u.startswith(base + "downloads/") for u in downloads)
+    assert all((built_book["html"] / urlsplit(u[len(base) :]).path).is_file() for u in downloads), sorted(downloads)
     assert {_normal(u) for u in pdf["uris"] if u not in downloads} <= outside
     assert any(urlparse(u).hostname == "en.dl.gov.cn" for u in pdf["uris"])  # the source article
 
@@ -102,3 +104,59 @@ def test_table_numbers_in_the_pdf_match_the_site(built_book, pdf):
     for number, caption in site:
         start = " ".join(html.unescape(caption).split()[:4])
         assert f"Table {number} {start}" in text, (number, start)
+
+
+def _outline(reader) -> list[tuple[int, str, int]]:
+    out = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, " ".join(str(item.title).split()), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
+
+
+def test_the_outline_follows_the_chapters_and_their_sections(built_book, pdf):
+    outline = _outline(pdf["reader"])
+    chapters = [t for d, t, _ in outline if d == 1]
+    sections = [t for d, t, _ in outline if d == 2]
+    toc = (built_book["root"] / "_toc.yml").read_text(encoding="utf-8")
+    assert len(chapters) >= toc.count("file:") and len(sections) > len(chapters)
+    for firm in ("Tiandy", "Tellyes", "Concorde"):  # the walk through each enterprise
+        assert any(t.startswith(firm) for _, t, _ in outline), firm
+    pages = [n for _, _, n in outline]
+    assert pages == sorted(pages), "the outline's entries are in page order"
+
+
+def test_the_contents_page_gives_each_chapter_and_section_its_page(pdf):
+    reader = pdf["reader"]
+    contents = " ".join(unicodedata.normalize("NFKC", reader.pages[1].extract_text()).split())
+    assert contents.startswith("Contents")
+    for depth, title, page in _outline(reader):
+        if depth == 1:
+            start = " ".join(unicodedata.normalize("NFKC", title).split()[:3])
+            assert re.search(re.escape(start) + r"[^0-9]*?\b" + str(page) + r"\b", contents), (title, page)
+
+
+def _filled(page) -> float:
+    """How far down the page its text reaches, as a share of the page's height."""
+    ys = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: ys.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) if text.strip() else None)
+    height = float(page.mediabox.height)
+    body = [y for y in ys if 0.06 * height < y < height * 0.96]  # leave out the footer line
+    return (height - min(body)) / height if body else 0.0
+
+
+def test_no_page_is_less_than_a_quarter_full_but_the_last(pdf):
+    pages = pdf["reader"].pages
+    sparse = []
+    for number, page in enumerate(pages[:-1], start=1):
+        resources = page.get("/Resources") or {}
+        has_image = bool(resources.get("/XObject")) if hasattr(resources, "get") else False
+        if not has_image and _filled(page) < 0.25:
+            sparse.append((number, round(_filled(page), 2)))
+    assert sparse == []

@@ -38,6 +38,9 @@ details.above-input, .cell_input, .toggle-details { display: none !important; }
 .pst-scrollable-table-container, div.cell_output .output { overflow: visible !important; }
 table.report-table td { max-width: none; }
 tr, figure { break-inside: avoid; }
+/* long tables break between rows (their header repeats), so no page is left near-empty before one */
+table, .pst-scrollable-table-container, div.cell, div.cell_output, div.output, .table-wrapper { break-inside: auto !important; page-break-inside: auto !important; }
+thead { display: table-header-group; }
 body { font-size: 9pt; line-height: 1.35; }
 table.report-table, .pst-scrollable-table-container table { font-size: 7pt; line-height: 1.2; }
 /* the column-by-column data dictionary stays on the site and in the data package (the appendix says so) */
@@ -76,8 +79,79 @@ _LOCAL_LINKS = """(baseurl) => {
     if (baseurl && download) { a.href = baseurl + url.pathname.slice(1); continue; }
     found.push(a.getAttribute("href"));
   }
+  // a jump to a row of a reference table the print leaves out goes to that row on the site
+  for (const a of document.querySelectorAll('a[href^="#"]')) {
+    const target = document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+    if (!baseurl || !target || target.getClientRects().length || !a.getClientRects().length) continue;
+    let node = target, doc = null;
+    while (node && !doc) {
+      for (let sib = node.previousElementSibling; sib && !doc; sib = sib.previousElementSibling)
+        if (sib.id && sib.id.startsWith("document-")) doc = sib.id.slice("document-".length);
+      node = node.parentElement;
+    }
+    if (doc) a.href = baseurl + doc + ".html" + a.getAttribute("href");
+  }
   return found;
 }"""
+
+
+# The contents page: every printed chapter (h2 in the single page) and section (h3), after the front
+# page, each with its page number. The numbers start as placeholders of the same width, are read
+# from the PDF's outline after a first printing, filled in, and checked against a second printing.
+_CONTENTS = """() => {
+  const heads = [...document.querySelectorAll("h2, h3")].filter(h => h.getClientRects().length && !h.closest("#pdf-contents"));
+  const box = document.createElement("nav");
+  box.id = "pdf-contents";
+  box.setAttribute("aria-label", "Contents");
+  box.innerHTML = '<p class="pdf-contents-title">Contents</p><ol></ol>';
+  const list = box.querySelector("ol");
+  for (const h of heads) {
+    const target = h.closest("section[id]") || h;
+    const li = document.createElement("li");
+    li.className = h.tagName === "H2" ? "pdf-chapter" : "pdf-section";
+    const label = h.cloneNode(true);
+    label.querySelectorAll(".headerlink, .section-number").forEach(e => e.remove());
+    li.innerHTML = `<a href="#${target.id}"></a><span class="pdf-page">000</span>`;
+    li.querySelector("a").textContent = label.textContent.trim();
+    list.append(li);
+  }
+  // the front page is the book's root document; the first included chapter follows it
+  const first = document.querySelector('span[id^="document-"]');
+  first ? first.before(box) : document.querySelector("h2").before(box);
+  return heads.length;
+}"""
+
+_FILL_CONTENTS = """(pages) => {
+  document.querySelectorAll("#pdf-contents .pdf-page").forEach((e, i) => { e.textContent = String(pages[i]); });
+}"""
+
+CONTENTS_CSS = """
+#pdf-contents { break-before: page; break-after: page; font-size: 8.5pt; line-height: 1.25; }
+#pdf-contents .pdf-contents-title { font-size: 14pt; font-weight: bold; margin: 0 0 0.4rem; }
+#pdf-contents ol { list-style: none; padding: 0; margin: 0; columns: 2; column-gap: 8mm; }
+#pdf-contents li { display: flex; gap: 0.4rem; break-inside: avoid; }
+#pdf-contents li a { flex: 1; } #pdf-contents .pdf-page { font-variant-numeric: tabular-nums; }
+#pdf-contents li.pdf-chapter { font-weight: bold; margin-top: 0.3rem; }
+#pdf-contents li.pdf-section { padding-left: 0.8rem; }
+"""
+
+
+def outline_pages(pdf: Path) -> list[tuple[int, str, int]]:
+    """(depth, title, page number from 1) of every entry of a PDF's outline, in order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return out
 
 
 def _config(root: Path) -> dict:
@@ -128,21 +202,41 @@ def print_pdf(page_path: Path, out: Path, title: str = "", baseurl: str = "") ->
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page()
             page.goto(url, wait_until="networkidle")
-            page.add_style_tag(content=PRINT_CSS)
+            page.add_style_tag(content=PRINT_CSS + CONTENTS_CSS)
             page.emulate_media(media="print")
             leaving = page.evaluate(_LOCAL_LINKS, baseurl)
             if leaving:
                 raise SystemExit(f"{len(leaving)} link(s) in the single page lead to other local pages, not into the PDF: {leaving[:10]}")
+            entries = page.evaluate(_CONTENTS)
             out.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(
-                path=str(out),
-                format="A4",
-                margin={"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-                print_background=True,
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=f'<div style="font-size:8pt;width:100%;text-align:center;color:#444">{html.escape(title)} — page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
-            )
+
+            def printed() -> list[int]:
+                page.pdf(
+                    path=str(out),
+                    format="A4",
+                    margin={"top": "14mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+                    print_background=True,
+                    outline=True,  # bookmarks from the headings: the book, its chapters, their sections
+                    tagged=True,  # a tagged PDF, which screen readers and the outline rely on
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=f'<div style="font-size:8pt;width:100%;text-align:center;color:#444">{html.escape(title)} — page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+                )
+                # the outline's entries below the book's title (depth 0) are the chapters and their sections
+                pages = [n for depth, _, n in outline_pages(out) if depth in (1, 2)]
+                if len(pages) != entries:
+                    raise SystemExit(f"the PDF's outline has {len(pages)} chapters and sections, the contents page {entries}")
+                return pages
+
+            pages = printed()
+            for _ in range(3):
+                page.evaluate(_FILL_CONTENTS, pages)
+                again = printed()
+                if again == pages:
+                    break
+                pages = again
+            else:
+                raise SystemExit("the contents page's numbers did not settle after three printings")
             browser.close()
     finally:
         server.shutdown()
