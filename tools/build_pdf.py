@@ -243,12 +243,33 @@ def print_pdf(page_path: Path, out: Path, title: str = "", baseurl: str = "") ->
     return out.stat().st_size
 
 
+def local_paths_in_pdf(pdf: Path, root: Path) -> list[str]:
+    """Local paths (the build's own prefixes, as the site's check defines them) in the PDF's text, links and metadata."""
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(root / "_ext"))
+    from report import private_prefixes
+
+    prefixes = private_prefixes(root)
+    reader = PdfReader(str(pdf))
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        texts = [page.extract_text()] + [str(a.get_object().get("/A", {}).get("/URI", "")) for a in page.get("/Annots") or []]
+        found += [f"page {number}: {p}" for p in prefixes for t in texts if p in t]
+    found += [f"metadata: {p}" for p in prefixes for v in (reader.metadata or {}).values() if p in str(v)]
+    return found
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]).resolve() if args else ROOT
     out = root / "_build" / "html" / "report.pdf"
     page = build_singlehtml(root)
     size = print_pdf(page, out, book_title(root), base_url(root))
+    leaks = local_paths_in_pdf(out, root)
+    if leaks:
+        out.unlink()
+        raise SystemExit("the PDF would publish local paths (print relative paths, or none):\n" + "\n".join(leaks[:20]))
     print(f"PDF written to {out} ({size / 1e6:.1f} MB)")
 
 

@@ -20,13 +20,14 @@ apt_install() {
 }
 
 PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-    echo "setup: creating .venv with $($PYTHON --version)"
-    if ! $PYTHON -m venv .venv 2>/dev/null; then
-        rm -rf .venv
+VENV="${VENV:-.venv}"   # another folder for a second interpreter, e.g. VENV=.venv-3.13 PYTHON=python3.13
+if [ ! -x $VENV/bin/python ]; then
+    echo "setup: creating $VENV with $($PYTHON --version)"
+    if ! $PYTHON -m venv $VENV 2>/dev/null; then
+        rm -rf $VENV
         command -v apt-get >/dev/null || { echo "setup: $PYTHON cannot make a virtual environment; install its venv module"; exit 1; }
         apt_install python3-venv
-        $PYTHON -m venv .venv
+        $PYTHON -m venv $VENV
     fi
 fi
 
@@ -35,20 +36,20 @@ fi
 # through jsonschema's optional "format-nongpl" extra: with them, every import of jsonschema
 # (every build, test worker and nbval run) compiles 38 IRI grammars, 1.4 s, to check a format
 # that nothing here uses. pip check then proves the environment complete.
-stamp=.venv/.installed-lock
+stamp=$VENV/.installed-lock
 if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp" || [ pyproject.toml -nt "$stamp" ]; then
     echo "setup: installing the pinned environment (requirements.lock)"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock
-    unpinned=$(.venv/bin/python -m pip freeze --disable-pip-version-check --exclude-editable | grep -v -x -F -f requirements.lock | sed 's/[=@ ].*//' || true)
+    $VENV/bin/python -m pip install -q --disable-pip-version-check --no-deps -r requirements.lock
+    unpinned=$($VENV/bin/python -m pip freeze --disable-pip-version-check --exclude-editable | grep -v -x -F -f requirements.lock | sed 's/[=@ ].*//' || true)
     if [ -n "$unpinned" ]; then
         echo "setup: removing what the lock does not pin: $(echo $unpinned)"
-        .venv/bin/python -m pip uninstall -q -y --disable-pip-version-check $unpinned
+        $VENV/bin/python -m pip uninstall -q -y --disable-pip-version-check $unpinned
     fi
-    if ! .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . >.venv/install-project.log 2>&1; then
-        cat .venv/install-project.log; exit 1
+    if ! $VENV/bin/python -m pip install -q --disable-pip-version-check --no-deps -e . >$VENV/install-project.log 2>&1; then
+        cat $VENV/install-project.log; exit 1
     fi
-    if ! .venv/bin/python -m pip check --disable-pip-version-check >.venv/pip-check.log 2>&1; then
-        cat .venv/pip-check.log; echo "setup: requirements.lock misses a dependency (see above): add it to the lock"; exit 1
+    if ! $VENV/bin/python -m pip check --disable-pip-version-check >$VENV/pip-check.log 2>&1; then
+        cat $VENV/pip-check.log; echo "setup: requirements.lock misses a dependency (see above): add it to the lock"; exit 1
     fi
     cp requirements.lock "$stamp"
 fi
