@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,7 +71,18 @@ def test_without_apt_the_set_up_and_build_make_the_html_and_say_what_they_skippe
     from bookutil import copy_book
 
     book = copy_book(tmp_path / "book")
-    (book / ".venv").symlink_to(ROOT / ".venv")  # the environment is made as on any machine; apt is what is absent
+    # An environment of its own that sees the installed packages (a .pth file) and whose stamp says the
+    # lock is installed, so set-up installs nothing into the developer's .venv; apt is what is absent.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python3.*/site-packages"))
+    real = next((ROOT / ".venv/lib").glob("python3.*/site-packages"))
+    (site / "installed.pth").write_text(f"import site; site.addsitedir({str(real)!r})\n", encoding="utf-8")  # its .pth files too
+    (venv / "bin/jupyter-book").write_text(f"#!{venv}/bin/python\nimport sys\nfrom jupyter_book.cli.main import main\nsys.exit(main())\n", encoding="utf-8")
+    (venv / "bin/jupyter-book").chmod(0o755)
+    shutil.copy(book / "requirements.lock", venv / ".installed-lock")
+    later = (book / "pyproject.toml").stat().st_mtime + 10
+    os.utime(venv / ".installed-lock", (later, later))
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     hidden = ("apt", "dpkg", "chromium", "fc-", "npm", "node", "sudo")
@@ -78,7 +90,7 @@ def test_without_apt_the_set_up_and_build_make_the_html_and_say_what_they_skippe
         for tool in Path(folder).iterdir():
             if not tool.name.startswith(hidden) and not (bin_dir / tool.name).exists():
                 (bin_dir / tool.name).symlink_to(tool)
-    env = {**os.environ, "PATH": str(bin_dir)}
+    env = {**os.environ, "PATH": str(bin_dir), "VENV": str(venv)}
     run = subprocess.run(["bash", "tools/setup.sh", "--test"], cwd=book, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "skipped Chromium and the CJK font" in run.stdout and "skipped axe-core" in run.stdout
@@ -86,3 +98,6 @@ def test_without_apt_the_set_up_and_build_make_the_html_and_say_what_they_skippe
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     assert "skipped the PDF" in run.stdout
     assert (book / "_build/html/index.html").is_file() and not (book / "_build/html/report.pdf").exists()
+    # and the developer's environment still imports this checkout's analysis
+    where = subprocess.run([str(ROOT / ".venv/bin/python"), "-c", "import analysis; print(analysis.__file__)"], capture_output=True, text=True, cwd=tmp_path)
+    assert where.stdout.strip().startswith(str(ROOT)), where.stdout

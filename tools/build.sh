@@ -5,10 +5,11 @@
 # whose declared tables changed (see _ext/report.py). Without Chromium the PDF is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+VENV="${VENV:-.venv}"   # as in tools/setup.sh
 bash tools/setup.sh
-.venv/bin/jupyter-book build . -W -n --keep-going
+"$VENV/bin/jupyter-book" build . -W -n --keep-going
 if command -v chromium >/dev/null; then
-    .venv/bin/python tools/build_pdf.py
+    "$VENV/bin/python" tools/build_pdf.py
 else
     echo "build: no Chromium here: skipped the PDF (tools/setup.sh says how to get it)"
 fi

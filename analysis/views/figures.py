@@ -26,9 +26,9 @@ from matplotlib.ticker import FuncFormatter
 
 from ..queries.timeline import period_end, plain_dates
 from .reportfig import FigureInputError, ReportFigure, new_figure
-from .style import BOOK_WIDTH_IN, KIND_COLOURS, MARKERS, NEUTRALS, OKABE_ITO, house_style
+from .style import BOOK_WIDTH_IN, KIND_COLOURS, MARKERS, NARROW_IN, NEUTRALS, OKABE_ITO, house_style
 
-__all__ = ["timeline", "dot_chart", "event_strip", "Captioned", "timeline_text", "strip_text", "ReportFigure", "FigureInputError"]
+__all__ = ["NARROW_IN", "timeline", "dot_chart", "event_strip", "Captioned", "timeline_text", "strip_text", "ReportFigure", "FigureInputError"]
 
 #: Colours given to lanes in order (with a marker shape each, so colour is never alone).
 LANE_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[k] for k in ("blue", "green", "orange", "purple", "sky", "black", "yellow"))
@@ -175,18 +175,21 @@ def timeline(
         inside = pd.Series(False, index=ev.index)
     zoom, over = ev[inside], ev[~inside]
 
+    # A figure for a phone's column (NARROW_IN) wraps its labels and stacks its key, so rows are taller.
+    narrow = width < BOOK_WIDTH_IN * 0.7
+    wrap = 30 if narrow else None
     n_over = len(over) + (1 if len(zoom) else 0)
-    height_over = 0.27 * n_over + 0.75
-    height_zoom = (0.36 * len(zoom) + 0.85) if len(zoom) else 0.0
+    height_over = (0.46 if narrow else 0.27) * n_over + 0.75
+    height_zoom = ((0.58 if narrow else 0.36) * len(zoom) + 0.85) if len(zoom) else 0.0
     fig = new_figure(name, height_over + height_zoom + 0.35, width)
     with house_style():
         if len(zoom):
             ax, axz = fig.subplots(2, 1, height_ratios=[height_over, height_zoom])
         else:
             ax, axz = fig.subplots(1, 1), None
-        labels = _timeline_overview(ax, over, zoom)
+        labels = _timeline_overview(ax, over, zoom, wrap)
         if axz is not None:
-            labels += _timeline_zoom(axz, zoom, w0, w1)
+            labels += _timeline_zoom(axz, zoom, w0, w1, wrap)
         kinds = [k for k in KIND_LOOK if k in set(ev.kind)]
         handles = [
             (
@@ -199,7 +202,7 @@ def timeline(
             handles,
             [KIND_LOOK[k]["key"] for k in kinds],
             loc="outside upper left",
-            ncols=len(kinds),
+            ncols=1 if narrow else len(kinds),
             handler_map={tuple: HandlerTuple(ndivide=None, pad=0.4)},
             handlelength=3.2,
         )
@@ -212,7 +215,7 @@ def _fill(kind: str) -> str:
     return "white" if KIND_LOOK[kind]["hatch"] else KIND_COLOURS[kind]
 
 
-def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> list[tuple]:
+def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame, wrap: int | None = None) -> list[tuple]:
     rows: list[dict[str, object]] = [
         {
             "start": r.date_start,
@@ -248,7 +251,7 @@ def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> list[tuple
                 )
             else:
                 ax.plot([mid], [i], marker=KIND_LOOK[r["kind"]]["marker"], color=colour, markersize=6.5, linestyle="none")
-        labels.append(_beside(ax, r["text"], a, b, i))
+        labels.append(_beside(ax, _wrap(r["text"], wrap) if wrap else r["text"], a, b, i))
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
@@ -259,7 +262,7 @@ def _timeline_overview(ax, over: pd.DataFrame, zoom: pd.DataFrame) -> list[tuple
     return labels
 
 
-def _timeline_zoom(ax, zoom: pd.DataFrame, w0: pd.Timestamp, w1: pd.Timestamp) -> list[tuple]:
+def _timeline_zoom(ax, zoom: pd.DataFrame, w0: pd.Timestamp, w1: pd.Timestamp, wrap: int | None = None) -> list[tuple]:
     ax.set_xlim(_day(w0), _day(w1 + pd.Timedelta(days=1)))
     labels = []
     one_year = w0.year == w1.year
@@ -269,7 +272,7 @@ def _timeline_zoom(ax, zoom: pd.DataFrame, w0: pd.Timestamp, w1: pd.Timestamp) -
         colour = KIND_COLOURS[r.kind]
         ax.add_patch(Rectangle((a, i - 0.27), b - a, 0.54, facecolor=_fill(r.kind), edgecolor=colour, hatch=KIND_LOOK[r.kind]["hatch"], linewidth=1.2))
         text = f"{r.label}, {plain_dates(r.date_start, r.date_end, r.precision, year=not one_year)}"
-        labels.append(_beside(ax, text, a, b, i, offset=5))
+        labels.append(_beside(ax, _wrap(text, wrap) if wrap else text, a, b, i, offset=5))
     ax.set_ylim(len(zoom) - 0.4, -0.6)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
@@ -452,7 +455,7 @@ class Captioned:
     The SVG is embedded as a data URI, so the caption and alt text, which the chapter computes
     from the data, travel with the figure in one output. ``narrow``, when given, is the same
     figure drawn for a phone's width; the book's stylesheet shows one or the other by the
-    screen's width (``figure.report-figure .narrow-only``).
+    screen's width (``img.wide-only`` and ``img.narrow-only`` in ``_static/report.css``).
     """
 
     def __init__(self, figure: ReportFigure, name: str, caption: str, alt: str, narrow: ReportFigure | None = None) -> None:
@@ -475,7 +478,7 @@ class Captioned:
             f"::::{{figure}} {self._uri(self.figure)}",
             f":name: {self.name}",
             f":alt: {alt}",
-            ":class: report-figure wide-only",
+            ":class: report-figure wide-only" if self.narrow is not None else ":class: report-figure",
             "",
             escape_markdown(self.caption),
         ]

@@ -34,6 +34,7 @@ __all__ = [
     "MARKERS",
     "KIND_COLOURS",
     "BOOK_WIDTH_IN",
+    "NARROW_IN",
     "MIN_FONT_PT",
     "FigureTextError",
     "house_style",
@@ -76,6 +77,9 @@ KIND_COLOURS: dict[str, str] = {
 #: text column of the book's theme (688 px at a 1280 px wide window, 790 px at 1440 px and
 #: wider) without scaling, so font sizes in points are the sizes a reader sees on a desktop.
 BOOK_WIDTH_IN: float = 7.0
+
+#: Width of a figure drawn for a phone's column (about 350 CSS px), shown instead of the wide one on narrow screens.
+NARROW_IN: float = 3.6
 
 #: Smallest font size allowed at the book's rendered width, in points.
 MIN_FONT_PT: float = 9.0
