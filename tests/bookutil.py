@@ -59,3 +59,46 @@ def edit_notebook(path: Path, cell_type: str, edit) -> None:
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     cell["source"] = edit(source)
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+class InThread:
+    """A Playwright object used through the one thread that owns it.
+
+    Playwright's sync API refuses to start in a thread whose asyncio loop is running, and an earlier
+    test in the same pytest worker may leave one (a kernel client, for example). So the browser is
+    started in a thread of its own, and every call on it, and on the pages and contexts it returns,
+    is run in that thread; callers use it as they would the object itself.
+    """
+
+    def __init__(self, obj, pool) -> None:
+        self._obj, self._pool = obj, pool
+
+    def __getattr__(self, name: str):
+        attr = self._pool.submit(getattr, self._obj, name).result()
+        if callable(attr):
+            return lambda *args, **kwargs: _in_thread(self._pool.submit(attr, *args, **kwargs).result(), self._pool)
+        return _in_thread(attr, self._pool)
+
+
+def _in_thread(value, pool):
+    if isinstance(value, list | tuple):
+        return type(value)(_in_thread(v, pool) for v in value)
+    return InThread(value, pool) if type(value).__module__.startswith("playwright.") else value
+
+
+def browser_in_thread(executable: str, args: list[str]):
+    """Start Chromium with Playwright in a thread of its own; returns (browser, stop)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    playwright = pool.submit(lambda: sync_playwright().start()).result()
+    browser = pool.submit(lambda: playwright.chromium.launch(executable_path=executable, args=args)).result()
+
+    def stop() -> None:
+        pool.submit(browser.close).result()
+        pool.submit(playwright.stop).result()
+        pool.shutdown()
+
+    return InThread(browser, pool), stop

@@ -72,7 +72,7 @@ def test_a_quote_link_lands_on_the_page_with_the_quote(pdf):
     here = " ".join(reader.pages[target].extract_text().split())
     # the quote starts on the page the link lands on (it may run on to the next)
     following = " ".join(reader.pages[target + 1].extract_text().split()) if target + 1 < len(reader.pages) else ""
-    assert "exported to more than 60 countries and regions" in here + " " + following and "exported" in here
+    assert "exported" in here and "60 countries and regions" in here + " " + following
 
 
 def _normal(url: str) -> str:
@@ -92,7 +92,7 @@ def test_outside_links_keep_their_addresses(built_book, pdf):
     # so are rows of the reference tables the print leaves out (the registers, the sample listing): on their site page
     downloads = {u for u in pdf["uris"] if u.startswith(base)}
     assert any(u.startswith(base + "downloads/") for u in downloads)
-    assert all((built_book["html"] / urlsplit(u[len(base) :]).path).is_file() for u in downloads), sorted(downloads)
+    assert all((built_book["html"] / (urlsplit(u[len(base) :]).path or "index.html")).is_file() for u in downloads), sorted(downloads)
     assert {_normal(u) for u in pdf["uris"] if u not in downloads} <= outside
     assert any(urlparse(u).hostname == "en.dl.gov.cn" for u in pdf["uris"])  # the source article
 

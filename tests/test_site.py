@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from bookutil import ROOT
+from bookutil import ROOT, browser_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("shared")]
 
@@ -45,12 +45,11 @@ def site(built_book):
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     assert Path(CHROMIUM).exists(), "Chromium is missing: run bash tools/setup.sh --test"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    b, stop = browser_in_thread(CHROMIUM, ARGS)
+    yield b
+    stop()
 
 
 def pages(root: Path) -> list[str]:
