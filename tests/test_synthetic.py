@@ -899,6 +899,8 @@ def _(ds):
     "queries.reliability.unitizing_table",
     "queries.reliability.link_matrices",
     "queries.reliability.reliability_table",
+    "queries.reliability.disagreements",
+    "queries.reliability.standing",
 )
 def _(ds):
     other = {k: v.copy() for k, v in ds.tables.items()}
@@ -913,6 +915,9 @@ def _(ds):
     assert table.loc["claim_context.relation", "percent agreement"] == 100.0 and "directive_evidence (links)" in table.index
     assert set(reliability.link_matrices(codings)) == {"claim_context.relation", "directive_evidence (links)"}
     assert reliability.agreement(np.array([[1, 2], [1, 2]], dtype=object), "interval")[1] == 100.0
+    found = reliability.disagreements(codings, [reliability.Variable("claims", "claim_type")])
+    assert len(found) == 1 and found.iloc[0]["B"] == "role" and found.iloc[0]["unit"] == ds.claims.claim_id[0]
+    assert [reliability.standing(a) for a in (0.9, 0.7, 0.5, float("nan"))] == ["reliable", "tentative", "unreliable", "undefined"]
 
 
 @case("queries.overview.table_summary")

@@ -25,7 +25,20 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-__all__ = ["Variable", "VARIABLES", "SEGMENTED", "match_units", "agreement", "aligned", "unitizing_table", "link_matrices", "reliability_table"]
+__all__ = [
+    "Variable",
+    "VARIABLES",
+    "SEGMENTED",
+    "THRESHOLDS",
+    "match_units",
+    "agreement",
+    "aligned",
+    "unitizing_table",
+    "link_matrices",
+    "reliability_table",
+    "disagreements",
+    "standing",
+]
 
 Coding = Mapping[str, pd.DataFrame]
 
@@ -88,6 +101,9 @@ VARIABLES: list[Variable] = [
 ]
 
 GIVEN = {"sentences": "sentence_id", "peers": "peer_id"}
+
+#: Krippendorff's thresholds: alpha >= 0.8 is reliable; 0.667 <= alpha < 0.8 allows tentative conclusions only.
+THRESHOLDS = (0.667, 0.8)
 
 
 def _span(row: pd.Series) -> tuple[int, int]:
@@ -297,3 +313,38 @@ def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] |
         alpha, percent, n = agreement(matrix, "nominal")
         rows.append({"variable": name, "level": "nominal", "units": n, "alpha": alpha, "percent agreement": percent})
     return pd.DataFrame(rows)
+
+
+def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | None = None) -> pd.DataFrame:
+    """Every aligned unit on which the codings differ, one row per unit and variable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit`` (the first coding's id, or another coder's where only it has the unit), ``variable``
+        and one column per coder with its value as read for agreement.
+    """
+    coders = list(codings)
+    rows = []
+    for var in variables or VARIABLES:
+        if not all(var.table in codings[c] and var.column in codings[c][var.table] for c in coders):
+            continue
+        units, frames = aligned(codings, var.table)
+        key = GIVEN.get(var.table) or SEGMENTED[var.table]
+        for u in units:
+            if sum(u[c] is not None for c in coders) < 2:
+                continue
+            values = {c: (None if u[c] is None else _value(frames[c].iloc[u[c]][var.column], var.read)) for c in coders}
+            present = [v for v in values.values() if v is not None]
+            if len(set(map(str, present))) > 1:
+                first = next(c for c in coders if u[c] is not None)
+                rows.append({"unit": str(frames[first].iloc[u[first]][key]), "variable": var.name, **{c: values[c] for c in coders}})
+    return pd.DataFrame(rows, columns=["unit", "variable", *coders])
+
+
+def standing(alpha: float) -> str:
+    """Krippendorff's reading of an alpha: "reliable", "tentative", "unreliable" or "undefined"."""
+    if alpha != alpha:  # NaN
+        return "undefined"
+    low, high = THRESHOLDS
+    return "reliable" if alpha >= high else ("tentative" if alpha >= low else "unreliable")
