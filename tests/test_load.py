@@ -12,7 +12,7 @@ TABLE_ROWS = {
     "entities": 26,
     "claims": 28,
     "activities": 13,
-    "topics": 7,
+    "topics": 9,
     "directives": 11,
     "sentences": 15,
     "glossary": 18,
@@ -25,8 +25,9 @@ TABLE_ROWS = {
     "peers": 53,
     "other_tours": 3,
     "codebook": 90,
-    "recoding_log": 53,
+    "recoding_log": 55,
     "translation_notes": 27,
+    "adjudication": 9,
 }
 
 
@@ -182,7 +183,7 @@ def test_ragged_row(scratch):
     path = scratch / "data/topics.csv"
     path.write_text(path.read_text(encoding="utf-8") + "T99,A01,learning\n", encoding="utf-8")
     v = problems(scratch)
-    assert any(x.file == "data/topics.csv" and x.line == 9 and "3 cells but the header has 8" in x.message for x in v)
+    assert any(x.file == "data/topics.csv" and x.line == 11 and "3 cells but the header has 8" in x.message for x in v)
 
 
 def test_variant_not_in_source(scratch):

@@ -952,3 +952,19 @@ def _(ds):
     table = by_line(pd.DataFrame({"claim_id": ["C1", "C2", "C3", "C4", "C5"], "statement": ["=1+1", "fine - and @ok", "bell\x07", "Itâ€™s", "-SUM(A1)"]}))
     res = {"schema": {"fields": [{"name": "claim_id", "type": "string"}, {"name": "statement", "type": "string"}]}}
     assert [line for line, _ in columns(validate.check_free_text(table, res, "claims.csv"))] == [2, 4, 5, 6]
+
+
+@case("views.prose.reliability_words")
+def _(ds):
+    from analysis.views import prose
+
+    table = pd.DataFrame(
+        {"variable": ["a.x", "a.y", "a.z"], "units": [10, 10, 10], "alpha": [0.9, 0.5, float("nan")], "percent agreement": [99.0, 80.0, 100.0]}
+    )
+    words = prose.reliability_words(table)
+    assert (
+        words.startswith("Of the 3 variables")
+        and "at least 0.8 for 1"
+        and "below 0.667 for 1: a.y (80 % agreement on 10 units)" in words
+        and "undefined for 1" in words
+    )

@@ -26,7 +26,20 @@ from .links import linked_text, row_table, row_target
 from .markup import escape_markdown
 from .tables import anchor
 
-__all__ = ["Words", "Values", "Quote", "quoted_table", "quoter", "InferenceBox", "boxer", "Said", "Sayer", "statement_anchor", "SOURCE_PAGE"]
+__all__ = [
+    "Words",
+    "Values",
+    "Quote",
+    "quoted_table",
+    "quoter",
+    "InferenceBox",
+    "boxer",
+    "Said",
+    "Sayer",
+    "statement_anchor",
+    "SOURCE_PAGE",
+    "reliability_words",
+]
 
 #: The annotated source, relative to a chapter (links from JupyterLab; the book resolves labels).
 SOURCE_PAGE = "source.ipynb"
@@ -252,3 +265,23 @@ class Sayer:
                 ]
             )
         return Said(statement_id, evaluate({**row.to_dict(), "line": int(hit.index[0]) + 2}, self._concepts))
+
+
+def reliability_words(table: pd.DataFrame) -> str:
+    """One sentence on a reliability table (:func:`analysis.queries.reliability.reliability_table`): how many
+    variables are reliable, tentative, unreliable or undefined by Krippendorff's thresholds, naming the weak ones
+    with their percent agreement."""
+    from ..queries.reliability import standing
+
+    kinds = table.assign(standing=table.alpha.map(standing))
+    n = len(kinds)
+    parts = [f"alpha is at least 0.8 for {int(kinds.standing.eq('reliable').sum())}"]
+    for kind, words in (("tentative", "between 0.667 and 0.8"), ("unreliable", "below 0.667")):
+        weak = kinds[kinds.standing.eq(kind)]
+        if len(weak):
+            names = ", ".join(f"{r.variable} ({r['percent agreement']:.0f} % agreement on {r.units} units)" for _, r in weak.iterrows())
+            parts.append(f"{words} for {len(weak)}: {names}")
+    undefined = kinds[kinds.standing.eq("undefined")]
+    if len(undefined):
+        parts.append(f"undefined for {len(undefined)}, where both coders gave every unit the same code")
+    return f"Of the {n} variables both codings hold, " + "; ".join(parts)
