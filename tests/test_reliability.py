@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.queries.reliability import Variable, agreement, match_units, reliability_table, unitizing_table
+from analysis.queries.reliability import Variable, agreement, match_units, reliability_table, unitizing_table, unreliable
 
 
 def test_alpha_of_a_textbook_nominal_example():
@@ -77,3 +77,46 @@ def test_tables_of_two_and_three_codings():
     c = coding(a["claims"].to_dict("records"), a["sentences"].to_dict("records"))  # a third coder, a copy of A
     three = reliability_table({"A": a, "B": b, "C": c}, [Variable("sentences", "function")]).set_index("variable")
     assert three.loc["sentences.function", "units"] == 2 and three.loc["sentences.function", "percent agreement"] == pytest.approx(100 * 4 / 6)
+
+
+def test_variables_below_the_lower_threshold_keep_their_lowest_reading():
+    table = pd.DataFrame(
+        {
+            "variable": ["a.x", "a.y", "a.y (present)", "a.z", "links"],
+            "alpha": [0.9, 0.7, 0.2, float("nan"), 0.1],
+        }
+    )
+    assert unreliable(table) == {"a.y": 0.2, "links": 0.1}
+
+
+def test_a_statement_on_an_unreliable_variable_needs_its_caveat_and_only_it_has_one():
+    from analysis import load_all
+    from analysis.queries.concepts import Concepts
+    from analysis.queries.statements import check_caveats, evaluate, rests_on
+
+    ds = load_all()
+    row = ds.statements.set_index("statement_id", drop=False).loc["ST23"]
+    assert "claims.evaluative" in rests_on(row, ds.codebook)  # through its concept's codebook rule
+    problems = check_caveats(ds.statements, ds.codebook, {"claims.evaluative": 0.5})
+    assert {p.message.split(" rests")[0] for p in problems} >= {"chapters/visit: statement ST23"}
+    assert all(p.column == "caveat" and "alpha = 0.50" in p.message for p in problems)
+    marked = ds.statements.assign(
+        caveat=[
+            ("two coders disagree on what is a judgement" if sid in {p.message.split("statement ")[1].split(" ")[0] for p in problems} else "")
+            for sid in ds.statements.statement_id
+        ]
+    )
+    assert check_caveats(marked, ds.codebook, {"claims.evaluative": 0.5}) == []
+    assert evaluate(marked.set_index("statement_id", drop=False).loc["ST23"], Concepts(ds)).endswith("(two coders disagree on what is a judgement)")
+    stale = check_caveats(marked, ds.codebook, {})
+    assert stale and all("carries a caveat, but" in p.message for p in stale)
+
+
+def test_the_books_findings_carry_the_caveats_its_second_coding_calls_for():
+    from analysis import load_all
+    from analysis.data.load import default_root, load_coding
+    from analysis.queries.statements import check_caveats
+
+    ds = load_all()
+    table = reliability_table({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)})
+    assert check_caveats(ds.statements, ds.codebook, unreliable(table)) == []

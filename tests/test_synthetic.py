@@ -968,3 +968,27 @@ def _(ds):
         and "below 0.667 for 1: a.y (80 % agreement on 10 units)" in words
         and "undefined for 1" in words
     )
+
+
+@case("queries.statements.rests_on", "queries.statements.check_caveats", "queries.reliability.unreliable", "views.prose.caveat_words")
+def _(ds):
+    from analysis.views import prose
+
+    book = pd.DataFrame({"code_id": ["K011", "K083"], "variable": ["claims.claim_id", "claims.claim_type"]})
+    register = pd.DataFrame(
+        {
+            "statement_id": ["ST01", "ST02"],
+            "chapter": ["chapters/a", "chapters/b"],
+            "text": ["{claims_corroborated:None} corroborated", "{claims} claims"],
+            "check": ["", ""],
+            "caveat": ["", "one coder cut them"],
+        }
+    )
+    assert statements.rests_on(register.iloc[0], book) == {"claims.claim_type"}
+    weak = reliability.unreliable(pd.DataFrame({"variable": ["claims.claim_type", "claims.claim_id (present)"], "alpha": [0.3, 0.9]}))
+    assert weak == {"claims.claim_type": 0.3}
+    found = statements.check_caveats(register, book, weak)
+    assert columns(found) == [(2, "caveat"), (3, "caveat")]
+    assert "ST01 rests on" in found[0].message and "ST02 carries a caveat, but" in found[1].message
+    assert prose.caveat_words(register, book, weak) == "ST01 rests on claims.claim_type and says so in a caveat"
+    assert prose.caveat_words(register, book, {}).startswith("No coded variable")

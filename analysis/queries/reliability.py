@@ -37,6 +37,7 @@ __all__ = [
     "link_matrices",
     "reliability_table",
     "disagreements",
+    "unreliable",
     "standing",
 ]
 
@@ -340,6 +341,19 @@ def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | Non
                 first = next(c for c in coders if u[c] is not None)
                 rows.append({"unit": str(frames[first].iloc[u[first]][key]), "variable": var.name, **{c: values[c] for c in coders}})
     return pd.DataFrame(rows, columns=["unit", "variable", *coders])
+
+
+def unreliable(table: pd.DataFrame) -> dict[str, float]:
+    """Each variable (``table.column``) with a reading whose alpha is below 0.667, with its lowest alpha.
+
+    ``table`` is :func:`reliability_table`'s; undefined alphas are not below anything.
+    """
+    out: dict[str, float] = {}
+    for name, alpha in zip(table["variable"], table["alpha"], strict=True):
+        if alpha == alpha and alpha < THRESHOLDS[0]:
+            key = name.split(" ")[0]
+            out[key] = min(alpha, out.get(key, alpha))
+    return out
 
 
 def standing(alpha: float) -> str:

@@ -27,13 +27,14 @@ from ..data.errors import ReportDataError, Violation
 from ..data.load import Dataset
 from .concepts import CONCEPTS, Concepts
 
-__all__ = ["StatementError", "OPERATORS", "parse_check", "placeholders", "fill", "evaluate", "check_register", "say"]
+__all__ = ["StatementError", "OPERATORS", "parse_check", "placeholders", "fill", "evaluate", "check_register", "rests_on", "check_caveats", "say"]
 
 OPERATORS = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 _NAME = r"[a-z_][a-z0-9_]*(?:@[a-z_][a-z0-9_]*)?"
 _OPERAND = rf"(?:{_NAME}|-?\d+)(?:\s*\*\s*\d+)?"
 _TERM = re.compile(rf"^\s*({_OPERAND})\s*(==|!=|>=|<=|>|<)\s*({_OPERAND})\s*$")
 _PLACEHOLDER = re.compile(rf"\{{({_NAME})(?::(none|None|no|s|word|Word))?\}}")
+_RULE_VARIABLE = re.compile(r"\b(K\d{3})\b|\b([a-z_]+\.[a-z_]+)\b")
 _WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
@@ -120,7 +121,43 @@ def evaluate(row: Mapping[str, Any], concepts: Concepts) -> str:
                 raise StatementError(
                     [Violation("data/statements.csv", int(row.get("line", 0) or 0), "check", f"{where} ({row['text']!r}) needs {check}; the data give {found}")]
                 )
-    return fill(str(row["text"]), values)
+    caveat = row.get("caveat")
+    text = fill(str(row["text"]), values)
+    return f"{text} ({caveat.strip()})" if isinstance(caveat, str) and caveat.strip() else text
+
+
+def rests_on(row: Mapping[str, Any], codebook: pd.DataFrame) -> set[str]:
+    """The coded variables (``table.column``) a statement rests on.
+
+    They are the variables that the rules of its concepts name: a codebook row (``K018``) stands
+    for that row's variable, a dictionary field (``peers.purpose``) for itself.
+    """
+    variables = dict(zip(codebook["code_id"], codebook["variable"], strict=True))
+    out: set[str] = set()
+    for name in _names(row):
+        for code, field in _RULE_VARIABLE.findall(CONCEPTS[name.partition("@")[0]].rule):
+            out.add(variables[code] if code else field)
+    return out
+
+
+def check_caveats(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float], file: str = "data/statements.csv") -> list[Violation]:
+    """Every statement that rests on an unreliable variable carries a caveat, and no other does.
+
+    ``unreliable`` maps ``table.column`` to its alpha (below Krippendorff's 0.667). Lines are
+    counted from the header, one row a line, as the register is written.
+    """
+    out: list[Violation] = []
+    for line, (_, row) in enumerate(statements.iterrows(), start=2):
+        weak = {v: unreliable[v] for v in sorted(rests_on(row, codebook)) if v in unreliable}
+        caveat = row.get("caveat")
+        has = isinstance(caveat, str) and bool(caveat.strip())
+        where = f"{row['chapter']}: statement {row['statement_id']}"
+        if weak and not has:
+            found = ", ".join(f"{v} alpha = {a:.2f}" for v, a in weak.items())
+            out.append(Violation(file, line, "caveat", f"{where} rests on a coding two coders did not reproduce ({found}) and carries no caveat"))
+        elif has and not weak:
+            out.append(Violation(file, line, "caveat", f"{where} carries a caveat, but every variable it rests on reaches alpha 0.667 or is not measured"))
+    return out
 
 
 def check_register(statements: pd.DataFrame, file: str = "data/statements.csv") -> list[Violation]:

@@ -39,6 +39,7 @@ __all__ = [
     "statement_anchor",
     "SOURCE_PAGE",
     "reliability_words",
+    "caveat_words",
 ]
 
 #: The annotated source, relative to a chapter (links from JupyterLab; the book resolves labels).
@@ -285,3 +286,21 @@ def reliability_words(table: pd.DataFrame) -> str:
     if len(undefined):
         parts.append(f"undefined for {len(undefined)}, where both coders gave every unit the same code")
     return f"Of the {n} variables both codings hold, " + "; ".join(parts)
+
+
+def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float]) -> str:
+    """One sentence on which registered statements rest on a variable below alpha 0.667 (``unreliable``,
+    from :func:`analysis.queries.reliability.unreliable`), each of which carries a caveat."""
+    from ..queries.statements import rests_on
+
+    if not unreliable:
+        return "No coded variable is below 0.667, so no registered statement needs a caveat"
+    hits = {v: [r.statement_id for _, r in statements.iterrows() if v in rests_on(r, codebook)] for v in sorted(unreliable)}
+    parts = [
+        (f"{ids[0]} rests on {v} and says so in a caveat" if len(ids) == 1 else f"{', '.join(ids)} rest on {v} and say so in caveats")
+        if ids
+        else f"no registered statement rests on {v}"
+        for v, ids in hits.items()
+    ]
+    sentence = "; ".join(parts)
+    return sentence[0].upper() + sentence[1:]
