@@ -143,7 +143,7 @@ def claims_enterprises(ds: Dataset) -> int:
 
 @_concept("K018")
 def credentials(ds: Dataset) -> int:
-    """Claims about the enterprises coded credential (an official title with an awarding body)."""
+    """Claims about the enterprises coded credential (an official title or accreditation, whether or not the text names its awarding body)."""
     return int(_enterprise_claims(ds).claim_type.eq("credential").sum())
 
 
@@ -365,8 +365,8 @@ def peers_others_with_credentials(ds: Dataset) -> int:
 
 @_concept("peers.firm_figures")
 def peers_others_with_figures(ds: Dataset) -> int:
-    """Other readouts that give a visited firm any figure."""
-    return int((peers.peers_of(peers.table(ds)).firm_figures > 0).sum())
+    """Other readouts reporting a visit that give a visited firm any figure."""
+    return int((_visiting_others(ds).firm_figures > 0).sum())
 
 
 @_concept("peers.frames_learning")
@@ -646,8 +646,8 @@ def subject_trip_other_readouts(ds: Dataset) -> int:
 
 @_concept("peers.firm_figures")
 def peers_others_max_figures(ds: Dataset) -> int:
-    """The most figures any other readout gives for a firm."""
-    return int(peers.peers_of(peers.table(ds)).firm_figures.max())
+    """The most figures any other readout reporting a visit gives for a visited firm."""
+    return int(_visiting_others(ds).firm_figures.max())
 
 
 def _passages(ds: Dataset) -> pd.DataFrame:
