@@ -58,6 +58,9 @@ def apply(root: Path, m: dict[str, str]) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8")
 
 
+STOPPED = "(the chapter stopped)"
+
+
 def data_copy(dest: Path) -> Path:
     shutil.copytree(ROOT / "data", dest / "data")
     shutil.copy(ROOT / "references.bib", dest / "references.bib")
@@ -74,7 +77,11 @@ def table_of(package: dict, file: str) -> str:
 
 
 def run_chapter(notebook: Path, root: Path) -> dict[str, str]:
-    """Each ``{eval}`` of the chapter's prose -> the words it renders, or ``ERROR: <message>``, as the chapter runs on the data at ``root``."""
+    """Each ``{eval}`` of the chapter's prose -> the words it renders, or ``ERROR: <message>``, as the chapter runs on the data at ``root``.
+
+    A code cell that raises a :class:`StatementError` stops the chapter, as it would stop the build;
+    its message is kept under ``STOPPED``.
+    """
     namespace: dict = {"__name__": "__main__"}
     out: dict[str, str] = {}
     old_env, old_cwd = os.environ.get("REPORT_ROOT"), os.getcwd()
@@ -84,7 +91,11 @@ def run_chapter(notebook: Path, root: Path) -> dict[str, str]:
         for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
             source = "".join(cell["source"])
             if cell["cell_type"] == "code":
-                exec(compile(source, notebook.name, "exec"), namespace)
+                try:
+                    exec(compile(source, notebook.name, "exec"), namespace)
+                except StatementError as error:  # the chapter stops (the method's caveat check): so would the build
+                    out[STOPPED] = f"ERROR: {error}"
+                    break
                 continue
             for expression in EVAL.findall(source):
                 try:
@@ -139,3 +150,6 @@ def test_an_edit_changes_the_words_it_makes_false_or_stops_the_build(m, baseline
             assert value != before or named, f"{m['mutation_id']} ({m['what it tests']}): {chapter} still says {before!r} ({item}), a stale sentence"
             if value.startswith("ERROR:"):
                 assert named, f"{m['mutation_id']}: {item} failed without naming its statement: {value}"
+    for key, value in after.items():
+        if key.endswith(f"|{STOPPED}"):
+            assert "statement ST" in value, f"{m['mutation_id']}: {key.split('|')[0]} stopped without naming a statement: {value}"

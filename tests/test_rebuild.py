@@ -190,7 +190,7 @@ def test_mutations_end_to_end(book):
         assert span.search(page(book, "peers")).group(1) != before
     with Restore(book, "data/statements.csv"):
         statements = book / "data/statements.csv"
-        statements.write_text(statements.read_text(encoding="utf-8") + "ST99,chapters/index,A sentence no page shows,\n", encoding="utf-8")
+        statements.write_text(statements.read_text(encoding="utf-8") + "ST99,chapters/index,A sentence no page shows,,\n", encoding="utf-8")
         proc = strict(book)
         assert proc.returncode != 0 and "statement ST99 is registered for chapters/index but no page shows it" in proc.stdout + proc.stderr, why(proc)
     m = _mutation("M01")

@@ -120,3 +120,20 @@ def test_the_books_findings_carry_the_caveats_its_second_coding_calls_for():
     ds = load_all()
     table = reliability_table({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)})
     assert check_caveats(ds.statements, ds.codebook, unreliable(table)) == []
+
+
+def test_the_adjudication_covers_every_disagreement_of_the_two_codings():
+    from analysis import load_all
+    from analysis.data.load import default_root, load_coding
+    from analysis.queries.reliability import disagreements
+
+    ds = load_all()
+    found = disagreements({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)})
+    resolved = set(zip(ds.adjudication.unit, ds.adjudication.variable, strict=True))
+    missing = [(u, v) for u, v in zip(found.unit, found.variable.str.split(" ").str[0], strict=True) if (u, v) not in resolved]
+    assert missing == [], f"disagreements with no row in data/adjudication.csv: {missing}"
+    units = unitizing_table({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)}).set_index("units")
+    for table, row in units.iterrows():
+        one_sided = int(row["found only by book"] + row["found only by second"])
+        rows = int(ds.adjudication.variable.eq(f"{table} (unit)").sum())
+        assert rows >= one_sided, f"{table}: {one_sided} units found by one coder only, {rows} adjudicated"

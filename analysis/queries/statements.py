@@ -154,7 +154,14 @@ def check_caveats(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: 
         where = f"{row['chapter']}: statement {row['statement_id']}"
         if weak and not has:
             found = ", ".join(f"{v} alpha = {a:.2f}" for v, a in weak.items())
-            out.append(Violation(file, line, "caveat", f"{where} rests on a coding two coders did not reproduce ({found}) and carries no caveat"))
+            out.append(
+                Violation(
+                    file,
+                    line,
+                    "caveat",
+                    f"{where} rests on a coding two coders did not reproduce ({found}) and carries no caveat: add one, or resolve the disagreement by rule (data/adjudication.csv)",
+                )
+            )
         elif has and not weak:
             out.append(Violation(file, line, "caveat", f"{where} carries a caveat, but every variable it rests on reaches alpha 0.667 or is not measured"))
     return out
