@@ -12,7 +12,9 @@ linters), which a reader running a chapter never needs, and the project itself, 
 A requirement that the lock does not pin and that is not installed is one the lock leaves
 out on purpose (rfc3987-syntax and lark: see ``tools/setup.sh``), so it is skipped.
 The dependencies are followed through the installed packages' metadata, so run this in
-the environment made from the lock (``bash tools/setup.sh``).
+an environment made from the lock (``bash tools/setup.sh``); their environment markers are
+read for the Python that Binder runs (``binder/runtime.txt``), so any of the supported
+interpreters writes the same file.
 """
 
 from __future__ import annotations
@@ -32,10 +34,16 @@ EXTRAS = ("lab",)
 HEADER = "# Generated from requirements.lock by tools/binder_requirements.py; do not edit by hand.\n"
 
 
+def binder_python(root: Path = ROOT) -> str:
+    """The Python version Binder launches (``binder/runtime.txt``, ``python-3.11``), whatever runs this script."""
+    return (root / "binder" / "runtime.txt").read_text(encoding="utf-8").strip().removeprefix("python-")
+
+
 def _wanted(req: Requirement, extras: set[str]) -> bool:
     if req.marker is None:
         return True
-    return any(req.marker.evaluate({"extra": e}) for e in (extras or {""}))
+    python = {"python_version": binder_python(), "python_full_version": binder_python() + ".0"}
+    return any(req.marker.evaluate({"extra": e, **python}) for e in (extras or {""}))
 
 
 def pinned(lock: str) -> set[str]:
