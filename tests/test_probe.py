@@ -3,8 +3,8 @@
 Each input is refused with a ReportDataError naming file, line and column, or made impossible. The
 build-time cases (a chapter printing a local path, stale downloads, a stale figure) are in
 tests/test_rebuild.py, which builds the book: ``test_a_broken_chapter_stops_the_strict_build[prints a
-local path]``, ``test_a_table_edit_runs_its_readers_and_reaches_pages_and_downloads`` and
-``test_an_image_no_page_uses_is_not_published``.
+local path]`` and ``test_a_table_edit_runs_its_readers_and_reaches_pages_and_downloads`` (stale downloads
+and a stale figure).
 """
 
 from __future__ import annotations
