@@ -15,7 +15,7 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("shared")]  # they read the shared build: one per run
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_SHARE = 0.65

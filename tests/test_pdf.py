@@ -16,7 +16,7 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("shared")]  # they read the shared build: one per run
 
 
 @pytest.fixture(scope="module")
