@@ -175,7 +175,7 @@ def _apply(book: Path, m: dict[str, str]) -> None:
 
 
 def test_mutations_end_to_end(book):
-    """M14 changes the words on the page; an unshown statement and M01 stop the strict build, naming the statement."""
+    """M14 changes the words on the page; a registered statement its page no longer shows, and M01, stop the strict build, naming the statement."""
     span = re.compile(r'id="statement-st61"[^>]*>(.*?)</span>', re.S)
     before = span.search(page(book, "peers")).group(1)
     m = _mutation("M14")
@@ -184,11 +184,13 @@ def test_mutations_end_to_end(book):
         proc = strict(book)
         assert proc.returncode == 0, why(proc)
         assert span.search(page(book, "peers")).group(1) != before
-    with Restore(book, "data/statements.csv"):
-        statements = book / "data/statements.csv"
-        statements.write_text(statements.read_text(encoding="utf-8") + "ST99,chapters/index,A sentence no page shows,,\n", encoding="utf-8")
+    visit = book / "chapters/visit.ipynb"
+    with Restore(book, "chapters/visit.ipynb"):  # a registered sentence dropped from its page (one chapter runs again)
+        text = visit.read_text(encoding="utf-8")
+        assert "{eval}`say.ST20`:" in text
+        visit.write_text(text.replace("{eval}`say.ST20`:", "On the host side:"), encoding="utf-8")
         proc = strict(book)
-        assert proc.returncode != 0 and "statement ST99 is registered for chapters/index but no page shows it" in proc.stdout + proc.stderr, why(proc)
+        assert proc.returncode != 0 and "statement ST20 is registered for chapters/visit but no page shows it" in proc.stdout + proc.stderr, why(proc)
     m = _mutation("M01")
     with Restore(book, m["file"]):
         _apply(book, m)
