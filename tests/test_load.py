@@ -17,7 +17,7 @@ TABLE_ROWS = {
     "sentences": 15,
     "glossary": 18,
     "external_facts": 41,
-    "sources": 48,
+    "sources": 49,
     "claim_context": 24,
     "directive_evidence": 12,
     "inferences": 25,
@@ -26,7 +26,7 @@ TABLE_ROWS = {
     "other_tours": 3,
     "codebook": 90,
     "recoding_log": 55,
-    "translation_notes": 27,
+    "translation_notes": 28,
     "adjudication": 9,
 }
 

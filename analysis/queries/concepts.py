@@ -570,6 +570,13 @@ def trip_readouts_others_complete(ds: Dataset) -> int:
     return int(_other_trip_readouts(ds).visibility.eq("complete").sum())
 
 
+@_concept("peers.directive_clauses_visible")
+def trip_readouts_others_complete_with_directives(ds: Dataset) -> int:
+    """Of the other readouts of the leader's trips out stored whole, those that show a directive passage."""
+    others = _other_trip_readouts(ds)
+    return int((others.visibility.eq("complete") & (others.directive_clauses_visible.fillna(0) > 0)).sum())
+
+
 @_concept("directives.category")
 def directives_learn_from_host(ds: Dataset) -> int:
     """Directive clauses that ask the city to learn from its hosts (K052)."""
@@ -584,7 +591,7 @@ def trip_readouts_others_promotion(ds: Dataset) -> int:
 
 @_concept("peers.purpose")
 def trip_readouts_others_pairing(ds: Dataset) -> int:
-    """Other readouts of the leader's trips out whose stated aim is pairing or assistance work."""
+    """Other readouts of the leader's trips out whose stated aim is cooperation assigned from above (pairing, assistance, provincial liaison)."""
     return int(_other_trip_readouts(ds).purpose.eq("counterpart_cooperation").sum())
 
 

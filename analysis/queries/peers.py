@@ -37,7 +37,7 @@ __all__ = [
 #: Readable names of the purposes of a trip out.
 PURPOSE_LABELS: dict[str, str] = {
     "investment_promotion": "Investment promotion",
-    "counterpart_cooperation": "Counterpart cooperation",
+    "counterpart_cooperation": "Assigned cooperation",
     "study": "Study",
     "event_attendance": "Event attendance",
     "other": "Other",
