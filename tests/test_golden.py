@@ -29,7 +29,7 @@ KEY_FIGURES = {
     "directives_with_stock_quantifier": 2,
     "directives_linked": 6,
     "directive_paragraph": 5,
-    "trips": 10,
+    "trips": 11,
     "trips_framed_as_learning": 2,
     "peers_others": 52,
     "peers_others_date_inferred": 28,

@@ -16,8 +16,8 @@ TABLE_ROWS = {
     "directives": 11,
     "sentences": 15,
     "glossary": 18,
-    "external_facts": 41,
-    "sources": 49,
+    "external_facts": 42,
+    "sources": 50,
     "claim_context": 24,
     "directive_evidence": 12,
     "inferences": 25,
@@ -25,9 +25,9 @@ TABLE_ROWS = {
     "peers": 53,
     "other_tours": 3,
     "codebook": 90,
-    "recoding_log": 55,
+    "recoding_log": 68,
     "translation_notes": 28,
-    "adjudication": 9,
+    "adjudication": 31,
 }
 
 

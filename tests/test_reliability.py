@@ -112,28 +112,46 @@ def test_a_statement_on_an_unreliable_variable_needs_its_caveat_and_only_it_has_
     assert stale and all("carries a caveat, but" in p.message for p in stale)
 
 
-def test_the_books_findings_carry_the_caveats_its_second_coding_calls_for():
+@pytest.fixture(scope="module")
+def book_codings():
+    """The book's dataset and each blind coding of data/ (coding_b, coding_c), loaded once."""
     from analysis import load_all
     from analysis.data.load import default_root, load_coding
-    from analysis.queries.statements import check_caveats
 
     ds = load_all()
-    table = reliability_table({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)})
+    return ds, {f.name: load_coding(f, ds) for f in sorted((default_root() / "data").glob("coding_*"))}
+
+
+def test_the_books_findings_carry_the_caveats_its_blind_codings_call_for(book_codings):
+    from analysis.queries.reliability import rounds_table
+    from analysis.queries.statements import check_caveats
+
+    ds, codings = book_codings
+    assert set(codings) == {"coding_b", "coding_c"}
+    table = rounds_table({name: reliability_table({"book": ds.tables, name: coding}) for name, coding in codings.items()})
     assert check_caveats(ds.statements, ds.codebook, unreliable(table)) == []
 
 
-def test_the_adjudication_covers_every_disagreement_of_the_two_codings():
-    from analysis import load_all
-    from analysis.data.load import default_root, load_coding
+@pytest.mark.parametrize("coding", ["coding_b", "coding_c"])
+def test_the_adjudication_covers_every_disagreement_of_each_blind_coding(book_codings, coding):
     from analysis.queries.reliability import disagreements
 
-    ds = load_all()
-    found = disagreements({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)})
-    resolved = set(zip(ds.adjudication.unit, ds.adjudication.variable, strict=True))
+    ds, codings = book_codings
+    pair = {"book": ds.tables, "other": codings[coding]}
+    rows = ds.adjudication[ds.adjudication.coding.eq(coding)]
+    resolved = set(zip(rows.unit, rows.variable, strict=True))
+    found = disagreements(pair)
     missing = [(u, v) for u, v in zip(found.unit, found.variable.str.split(" ").str[0], strict=True) if (u, v) not in resolved]
-    assert missing == [], f"disagreements with no row in data/adjudication.csv: {missing}"
-    units = unitizing_table({"book": ds.tables, "second": load_coding(default_root() / "data/coding_b", ds)}).set_index("units")
-    for table, row in units.iterrows():
-        one_sided = int(row["found only by book"] + row["found only by second"])
-        rows = int(ds.adjudication.variable.eq(f"{table} (unit)").sum())
-        assert rows >= one_sided, f"{table}: {one_sided} units found by one coder only, {rows} adjudicated"
+    assert missing == [], f"disagreements with {coding} that have no row in data/adjudication.csv: {missing}"
+    for table, row in unitizing_table(pair).set_index("units").iterrows():
+        one_sided = int(row["found only by book"] + row["found only by other"])
+        adjudicated = int(rows.variable.eq(f"{table} (unit)").sum())
+        assert adjudicated >= one_sided, f"{coding}, {table}: {one_sided} units found by one coder only, {adjudicated} adjudicated"
+
+
+def test_the_second_round_reaches_the_reliable_threshold_on_every_variable_it_coded(book_codings):
+    """After the rules were rewritten, the blind second round agrees at alpha >= 0.8 wherever alpha is defined."""
+    ds, codings = book_codings
+    table = reliability_table({"book": ds.tables, "coding_c": codings["coding_c"]})
+    weak = table[(table.alpha < 0.8)]
+    assert weak.empty, weak.to_string()

@@ -11,6 +11,7 @@ in :data:`NOT_HERE` saying why it cannot run in memory. Deeper rule tests on the
 from __future__ import annotations
 
 import importlib
+import math
 import pkgutil
 from collections.abc import Callable
 from pathlib import Path
@@ -918,6 +919,20 @@ def _(ds):
     found = reliability.disagreements(codings, [reliability.Variable("claims", "claim_type")])
     assert len(found) == 1 and found.iloc[0]["B"] == "role" and found.iloc[0]["unit"] == ds.claims.claim_id[0]
     assert [reliability.standing(a) for a in (0.9, 0.7, 0.5, float("nan"))] == ["reliable", "tentative", "unreliable", "undefined"]
+
+
+@case("queries.reliability.rounds_table", "views.listings.reliability_listing")
+def _(ds):
+    first = pd.DataFrame(
+        {"variable": ["x.a", "x.b"], "level": ["nominal"] * 2, "units": [4, 4], "alpha": [0.5, float("nan")], "percent agreement": [75.0, 100.0]}
+    )
+    second = pd.DataFrame({"variable": ["x.a"], "level": ["nominal"], "units": [5], "alpha": [0.9], "percent agreement": [96.0]})
+    table = reliability.rounds_table({"one": first, "two": second}).set_index("variable")
+    assert table.loc["x.a", "alpha (one)"] == 0.5 and table.loc["x.a", "alpha"] == 0.9 and table.loc["x.a", "round"] == "two"
+    assert table.loc["x.b", "round"] == "one" and math.isnan(table.loc["x.b", "alpha (two)"])  # the later round did not code it
+    assert reliability.unreliable(table.reset_index()) == {}  # the latest round of x.a is reliable
+    shown = listings.reliability_listing(table.reset_index(), "Agreement").frame.set_index("variable")
+    assert shown.loc["x.b", "alpha, one"] == "undefined" and shown.loc["x.b", "alpha, two"] == "" and shown.loc["x.a", "reading"] == "reliable"
 
 
 @case("queries.overview.table_summary")

@@ -537,7 +537,8 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
         if any(x.file == file for x in violations):
             continue
         fields = {f["name"]: f for f in res["schema"]["fields"]}
-        subset = {**res, "schema": {**res["schema"], "fields": [fields[c] for c in header]}}
+        # a coding holds only the coded columns, so two units may rightly share every value
+        subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [fields[c] for c in header]}}
         subset["schema"].pop("foreignKeys", None)
         typed, problems = _checked_table(raw_bytes, subset, file, ds.text if res.get("provenance") else None)
         violations += problems

@@ -8,6 +8,7 @@ changed on re-checking the rows against the codebook.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -168,13 +169,15 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
 
 
 def _as_text(value: Any) -> str:
-    """A cell as its CSV text: empty for missing, ``true``/``false`` for booleans, ``60`` for 60.0."""
+    """A cell as its CSV text: empty for missing, ``true``/``false`` for booleans, ``60`` for 60.0, a date as YYYY-MM-DD."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, pd.Timestamp | datetime.date):
+        return value.strftime("%Y-%m-%d")
     return str(value)
 
 

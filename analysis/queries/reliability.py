@@ -36,6 +36,7 @@ __all__ = [
     "unitizing_table",
     "link_matrices",
     "reliability_table",
+    "rounds_table",
     "disagreements",
     "unreliable",
     "standing",
@@ -314,6 +315,39 @@ def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] |
         alpha, percent, n = agreement(matrix, "nominal")
         rows.append({"variable": name, "level": "nominal", "units": n, "alpha": alpha, "percent agreement": percent})
     return pd.DataFrame(rows)
+
+
+def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Several rounds of agreement side by side, with each variable's latest reading.
+
+    Parameters
+    ----------
+    rounds : Mapping[str, pandas.DataFrame]
+        A round's name to its :func:`reliability_table`, oldest first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variable any round measured: ``variable``, ``level``, ``alpha (<round>)`` and
+        ``percent (<round>)`` per round (NaN where that round did not code it), then ``alpha``,
+        ``percent agreement``, ``units`` and ``round`` of the latest round that did, which
+        :func:`unreliable` and :func:`standing` read.
+    """
+    order: list[str] = []
+    level: dict[str, str] = {}
+    latest: dict[str, dict] = {}
+    wide: dict[str, dict[str, float]] = {}
+    for name, table in rounds.items():
+        for r in table.to_dict("records"):
+            var = r["variable"]
+            if var not in level:
+                order.append(var)
+                level[var] = r["level"]
+            wide.setdefault(var, {}).update({f"alpha ({name})": r["alpha"], f"percent ({name})": r["percent agreement"]})
+            latest[var] = {"alpha": r["alpha"], "percent agreement": r["percent agreement"], "units": r["units"], "round": name}
+    columns = [c for name in rounds for c in (f"alpha ({name})", f"percent ({name})")]
+    rows = [{"variable": v, "level": level[v], **{c: wide[v].get(c, float("nan")) for c in columns}, **latest[v]} for v in order]
+    return pd.DataFrame(rows, columns=["variable", "level", *columns, "alpha", "percent agreement", "units", "round"])
 
 
 def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | None = None) -> pd.DataFrame:

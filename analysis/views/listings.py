@@ -13,7 +13,7 @@ from ..queries.roles import short_name, stops
 from .links import linked_text, row_refs
 from .tables import Anchor, Cite, Ref, Table, fact_anchor, quote_cell, slug, source_link
 
-__all__ = ["codebook_table", "log_table", "translation_table", "activities_table", "quantified_table", "context_table", "facts_table"]
+__all__ = ["codebook_table", "log_table", "translation_table", "activities_table", "quantified_table", "context_table", "facts_table", "reliability_listing"]
 
 
 def codebook_table(ds: Any, variable: str | None = None) -> Table:
@@ -177,3 +177,21 @@ def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str
         }
     )
     return Table(frame, caption, widths={"outside fact (the book's words)": "50%"}, name=name)
+
+
+def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = None) -> Table:
+    """A rounds table (:func:`analysis.queries.reliability.rounds_table`) as a readable table.
+
+    Per round, alpha to two places ("undefined" where it is, empty where that round did not code
+    the variable) and percent agreement to a whole number; then Krippendorff's reading of the latest round.
+    """
+    from ..queries.reliability import standing
+
+    rounds = [c[len("alpha (") : -1] for c in table.columns if c.startswith("alpha (")]
+    out = table[["variable", "level"]].copy()
+    for r in rounds:
+        alpha, percent = table[f"alpha ({r})"], table[f"percent ({r})"]
+        out[f"alpha, {r}"] = ["" if p != p else "undefined" if a != a else f"{a:.2f}" for a, p in zip(alpha, percent, strict=True)]
+        out[f"% agreement, {r}"] = ["" if p != p else f"{p:.0f}" for p in percent]
+    out["reading"] = table.alpha.map(standing)
+    return Table(out, caption, name=name)

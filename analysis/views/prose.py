@@ -284,8 +284,8 @@ def reliability_words(table: pd.DataFrame) -> str:
             parts.append(f"{words} for {len(weak)}: {names}")
     undefined = kinds[kinds.standing.eq("undefined")]
     if len(undefined):
-        parts.append(f"undefined for {len(undefined)}, where both coders gave every unit the same code")
-    return f"Of the {n} variables both codings hold, " + "; ".join(parts)
+        parts.append(f"undefined for {len(undefined)}, where the coders gave every unit the same code")
+    return f"Of the {n} coded variables measured, " + "; ".join(parts)
 
 
 def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float]) -> str:
