@@ -36,6 +36,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 import sys
@@ -195,9 +196,8 @@ class SinglePageFragments(SphinxPostTransform):
 def private_prefixes(srcdir: str | Path) -> list[str]:
     """Local paths that must not appear in anything published: the book's folder, the installed ``analysis``
     package's checkout (which may be another folder than the book's), the interpreter's, home and temp."""
-    import analysis
-
-    package_root = str(Path(analysis.__file__).resolve().parents[1])
+    spec = importlib.util.find_spec("analysis")  # where it is installed, without importing it (and pandas) at every build
+    package_root = str(Path(spec.origin).resolve().parents[1]) if spec and spec.origin else str(Path(srcdir).resolve())
     candidates = {str(Path(srcdir).resolve()), package_root, sys.prefix, sys.base_prefix, str(Path.home()), tempfile.gettempdir()}
     return sorted({c.rstrip("/") + "/" for c in candidates if len(c) > 1}, key=len, reverse=True)
 
