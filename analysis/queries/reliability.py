@@ -53,6 +53,7 @@ class Variable:
     column: str
     level: str = "nominal"
     read: str = "value"  # value | present (filled or not) | amount (names an amount, analysis.queries.directives.names_quantity)
+    skip_empty: bool = False  # an empty cell means "does not apply" (set by another column), so it is no value to agree on
 
     @property
     def name(self) -> str:
@@ -87,7 +88,7 @@ VARIABLES: list[Variable] = [
     Variable("directives", "refers_to"),
     Variable("peers", "genre"),
     Variable("peers", "scope"),
-    Variable("peers", "purpose"),
+    Variable("peers", "purpose", skip_empty=True),
     Variable("peers", "date_precision"),
     Variable("peers", "date_basis"),
     Variable("peers", "units_visited", "interval"),
@@ -95,10 +96,10 @@ VARIABLES: list[Variable] = [
     Variable("peers", "firm_figures", "interval"),
     Variable("peers", "firm_credentials", "interval"),
     Variable("peers", "directive_clauses_visible", "interval"),
-    Variable("peers", "has_quantity"),
-    Variable("peers", "has_deadline"),
-    Variable("peers", "has_budget"),
-    Variable("peers", "has_unit"),
+    Variable("peers", "has_quantity", skip_empty=True),
+    Variable("peers", "has_deadline", skip_empty=True),
+    Variable("peers", "has_budget", skip_empty=True),
+    Variable("peers", "has_unit", skip_empty=True),
     Variable("peers", "visibility"),
 ]
 
@@ -307,7 +308,7 @@ def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] |
             cache[var.table] = aligned(codings, var.table)
         units, frames = cache[var.table]
         matrix = np.array([[None if u[c] is None else _value(frames[c].iloc[u[c]][var.column], var.read) for u in units] for c in coders], dtype=object)
-        if var.level == "interval":
+        if var.level == "interval" or var.skip_empty:
             matrix = np.array([[None if (v is None or v == "(empty)") else v for v in row] for row in matrix], dtype=object)
         alpha, percent, n = agreement(matrix, var.level)
         rows.append({"variable": var.name, "level": var.level, "units": n, "alpha": alpha, "percent agreement": percent})
@@ -328,8 +329,8 @@ def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per variable any round measured: ``variable``, ``level``, ``alpha (<round>)`` and
-        ``percent (<round>)`` per round (NaN where that round did not code it), then ``alpha``,
+        One row per variable any round measured: ``variable``, ``level``, ``alpha (<round>)``,
+        ``percent (<round>)`` and ``units (<round>)`` per round (NaN where that round did not code it), then ``alpha``,
         ``percent agreement``, ``units`` and ``round`` of the latest round that did, which
         :func:`unreliable` and :func:`standing` read.
     """
@@ -343,9 +344,9 @@ def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             if var not in level:
                 order.append(var)
                 level[var] = r["level"]
-            wide.setdefault(var, {}).update({f"alpha ({name})": r["alpha"], f"percent ({name})": r["percent agreement"]})
+            wide.setdefault(var, {}).update({f"alpha ({name})": r["alpha"], f"percent ({name})": r["percent agreement"], f"units ({name})": r["units"]})
             latest[var] = {"alpha": r["alpha"], "percent agreement": r["percent agreement"], "units": r["units"], "round": name}
-    columns = [c for name in rounds for c in (f"alpha ({name})", f"percent ({name})")]
+    columns = [c for name in rounds for c in (f"alpha ({name})", f"percent ({name})", f"units ({name})")]
     rows = [{"variable": v, "level": level[v], **{c: wide[v].get(c, float("nan")) for c in columns}, **latest[v]} for v in order]
     return pd.DataFrame(rows, columns=["variable", "level", *columns, "alpha", "percent agreement", "units", "round"])
 
@@ -370,6 +371,8 @@ def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | Non
             if sum(u[c] is not None for c in coders) < 2:
                 continue
             values = {c: (None if u[c] is None else _value(frames[c].iloc[u[c]][var.column], var.read)) for c in coders}
+            if var.skip_empty:
+                values = {c: (None if v == "(empty)" else v) for c, v in values.items()}
             present = [v for v in values.values() if v is not None]
             if len(set(map(str, present))) > 1:
                 first = next(c for c in coders if u[c] is not None)

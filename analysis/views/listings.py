@@ -183,7 +183,8 @@ def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = No
     """A rounds table (:func:`analysis.queries.reliability.rounds_table`) as a readable table.
 
     Per round, alpha to two places ("undefined" where it is, empty where that round did not code
-    the variable) and percent agreement to a whole number; then Krippendorff's reading of the latest round.
+    the variable), percent agreement to a whole number and the units compared; then Krippendorff's
+    reading of the latest round.
     """
     from ..queries.reliability import standing
 
@@ -193,5 +194,6 @@ def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = No
         alpha, percent = table[f"alpha ({r})"], table[f"percent ({r})"]
         out[f"alpha, {r}"] = ["" if p != p else "undefined" if a != a else f"{a:.2f}" for a, p in zip(alpha, percent, strict=True)]
         out[f"% agreement, {r}"] = ["" if p != p else f"{p:.0f}" for p in percent]
+        out[f"units, {r}"] = ["" if n != n else f"{n:.0f}" for n in table[f"units ({r})"]]
     out["reading"] = table.alpha.map(standing)
     return Table(out, caption, name=name)
