@@ -1,5 +1,4 @@
 import pandas as pd
-import pandera.pandas as pa
 import pytest
 
 from analysis.data import schema
@@ -20,19 +19,17 @@ def test_every_table_column_is_in_the_dictionary(ds):
     assert "dalian_delegation" in side["allowed values"]
 
 
-def test_pandera_schema_enforces_enum_pattern_and_minimum(ds):
+def test_check_types_enforces_enum_pattern_and_maximum(ds, root):
+    """Frictionless checks the constraints; each failure comes back with its line and column."""
+    from analysis.data.load import read_csv_strings
+    from analysis.data.validate import check_types
+
     res = schema.resource(ds.package, "topics")
-    s = schema.pandera_schema(res)
-    good = ds.topics.copy()
-    s.validate(good)
-    bad = good.copy()
-    bad.loc[0, "theme"] = "gossip"
-    bad.loc[1, "topic_id"] = "X1"
-    bad.loc[2, "paragraph"] = 9
-    with pytest.raises(pa.errors.SchemaErrors) as exc:
-        s.validate(bad, lazy=True)
-    failed = set(exc.value.failure_cases["column"])
-    assert {"theme", "topic_id", "paragraph"} <= failed
+    raw, _, _ = read_csv_strings((root / "data/topics.csv").read_bytes(), "topics.csv")
+    assert check_types(raw, res, "topics.csv")[1] == []
+    raw.loc[2, "theme"], raw.loc[3, "topic_id"], raw.loc[4, "paragraph"] = "gossip", "X1", "9"
+    typed, problems = check_types(raw, res, "topics.csv")
+    assert typed is None and [(v.line, v.column) for v in problems] == [(2, "theme"), (3, "topic_id"), (4, "paragraph")]
 
 
 def test_field_names_order(ds):

@@ -34,7 +34,6 @@ import re
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from .errors import Violation
 
@@ -45,7 +44,6 @@ __all__ = [
     "primary_key",
     "foreign_keys",
     "provenance_keys",
-    "pandera_schema",
     "dictionary",
     "check_package",
     "PANDAS_DTYPES",
@@ -53,7 +51,7 @@ __all__ = [
     "fullmatch_pattern",
 ]
 
-#: Table Schema type -> pandas dtype used once values are parsed (the types the loader can read).
+#: Table Schema type -> pandas dtype of the loaded column (the types the loader reads).
 PANDAS_DTYPES: dict[str, str] = {
     "string": "str",
     "integer": "Int64",
@@ -179,42 +177,6 @@ def fullmatch_pattern(pattern: str) -> str:
     ``\Z``, not ``$``: ``$`` also matches before a final line break, so "C08\n" would pass.
     """
     return rf"\A(?:{pattern})\Z"
-
-
-def _checks(field: dict[str, Any]) -> list[pa.Check]:
-    c = field.get("constraints", {})
-    checks: list[pa.Check] = []
-    if "enum" in c:
-        checks.append(pa.Check.isin(c["enum"]))
-    if "pattern" in c:
-        checks.append(pa.Check.str_matches(fullmatch_pattern(c["pattern"])))
-    if "minimum" in c:
-        checks.append(pa.Check.ge(c["minimum"]))
-    if "maximum" in c:
-        checks.append(pa.Check.le(c["maximum"]))
-    if "minLength" in c or "maxLength" in c:
-        checks.append(pa.Check.str_length(c.get("minLength"), c.get("maxLength")))
-    return checks
-
-
-def pandera_schema(res: dict[str, Any]) -> pa.DataFrameSchema:
-    """Build the pandera schema that enforces a resource's fields.
-
-    Types are checked by coercion; ``required`` becomes non-nullable, ``unique``,
-    ``enum``, ``pattern``, ``minimum`` and ``maximum`` become checks. Lists
-    (fields with a ``separator``), foreign keys and provenance are checked elsewhere.
-    """
-    columns = {}
-    for f in fields(res):
-        c = f.get("constraints", {})
-        columns[f["name"]] = pa.Column(
-            PANDAS_DTYPES[f["type"]],
-            checks=[] if "separator" in f else _checks(f),
-            nullable=not c.get("required", False),
-            unique=bool(c.get("unique", False)),
-            coerce=True,
-        )
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=res["name"])
 
 
 def dictionary(package: dict[str, Any]) -> pd.DataFrame:

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
+from frictionless import Package, Resource, Schema
 
 from .errors import Violation
-from .schema import PANDAS_DTYPES, PROVENANCE_FIELDS, field_names, fields, foreign_keys, pandera_schema, primary_key
+from .schema import PANDAS_DTYPES, PROVENANCE_FIELDS, field_names, fields, foreign_keys, primary_key
 from .text import find_all, paragraphs, sentences
 
 __all__ = [
@@ -51,29 +51,6 @@ def check_header(columns: list[str], res: dict[str, Any], file: str) -> list[Vio
     return out
 
 
-def _describe(check: str, value: Any, field: dict[str, Any]) -> str:
-    shown = repr(value) if not (isinstance(value, float) and pd.isna(value)) and value is not None else "an empty cell"
-    if check.startswith(("coerce_dtype", "dtype")):
-        return f"expected {_KINDS.get(field['type'], field['type'])}, found {shown}"
-    if check == "not_nullable":
-        return "a value is required but the cell is empty"
-    if check == "field_uniqueness":
-        return f"duplicate value {shown}: each value in this column must be unique"
-    if check.startswith("isin"):
-        allowed = ", ".join(map(str, field["constraints"]["enum"]))
-        return f"{shown} is not an allowed value (allowed: {allowed})"
-    if check.startswith("str_matches"):
-        return f"{shown} does not match the pattern {field['constraints']['pattern']} (the whole value must match)"
-    if check.startswith("greater_than_or_equal_to"):
-        return f"{shown} is below the minimum {field['constraints']['minimum']}"
-    if check.startswith("str_length"):
-        c = field["constraints"]
-        return f"{shown} has {len(str(value))} characters; allowed: {c.get('minLength', 0)} to {c.get('maxLength', 'any number of')}"
-    if check.startswith("less_than_or_equal_to"):
-        return f"{shown} is above the maximum {field['constraints']['maximum']}"
-    return f"{shown} fails check {check}"
-
-
 #: The loader's one date rule: every date lies between this day and the day the data are loaded
 #: (a readout of the genre is dated after the People's Republic was founded, and never in the future).
 EARLIEST_DATE = datetime.date(1949, 10, 1)
@@ -81,60 +58,60 @@ EARLIEST_DATE = datetime.date(1949, 10, 1)
 _KINDS = {
     "integer": "a whole number",
     "number": "a number",
-    "boolean": "true or false",
     "date": f"a date written YYYY-MM-DD, a real day between {EARLIEST_DATE.isoformat()} and today",
 }
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def parse_cell(value: str, field: dict[str, Any]) -> tuple[bool, Any]:
-    """Parse one non-empty cell as its field's type.
+def _broken(kind: str, constraint: str, value: Any, field: dict[str, Any]) -> str:
+    """A reader's words for a cell that fails its type (``kind`` "type-error") or the named ``constraint``."""
+    c, shown = field.get("constraints", {}), repr(value) if value is not None else "an empty cell"
+    if kind == "type-error":
+        if field["type"] == "boolean":
+            return f"expected one of {', '.join(field.get('trueValues', ['true']) + field.get('falseValues', ['false']))}, found {value!r}"
+        return f"expected {_KINDS.get(field['type'], field['type'])}, found {value!r}"
+    if constraint == "required":
+        return "a value is required but the cell is empty"
+    if constraint == "enum":
+        return f"{shown} is not an allowed value (allowed: {', '.join(map(str, c['enum']))})"
+    if constraint == "pattern":
+        return f"{shown} does not match the pattern {c['pattern']} (the whole value must match)"
+    if constraint in ("minimum", "maximum"):
+        return f"{shown} is {'below' if constraint == 'minimum' else 'above'} the {constraint} {c[constraint]}"
+    if constraint in ("minLength", "maxLength"):
+        return f"{shown} has {len(str(value))} characters; allowed: {c.get('minLength', 0)} to {c.get('maxLength', 'any number of')}"
+    return f"{shown} fails the constraint {constraint}"
 
-    Returns
-    -------
-    (bool, value)
-        Whether the cell is well formed, and the parsed value. Integers are digits only,
-        numbers plain decimals (no thousands separators, no "nan"), dates ISO ``YYYY-MM-DD``,
-        real calendar days from :data:`EARLIEST_DATE` to today; booleans one of ``trueValues``/``falseValues``.
-    """
-    kind = field["type"]
-    if kind == "integer":
-        return (True, int(value)) if _INTEGER.fullmatch(value) else (False, None)
+
+def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
+    """What frictionless 5 accepts and the loader does not: a pattern matched only up to a final line break
+    (it compiles ``^pattern$``), a date not written with two-digit month and day (``strptime`` reads "2018-1-25"),
+    a date outside :data:`EARLIEST_DATE` to today, and a number that is not finite ("nan", "inf")."""
+    kind, pattern = field["type"], field.get("constraints", {}).get("pattern")
+    if kind == "date":
+        return bool(_DATE.fullmatch(value)) and EARLIEST_DATE <= typed <= datetime.date.today()
     if kind == "number":
-        return (True, float(value)) if _NUMBER.fullmatch(value) else (False, None)
-    if kind == "date":
-        if not _DATE.fullmatch(value):
-            return False, None
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
-            return False, None
-        return (True, pd.Timestamp(day)) if EARLIEST_DATE <= day <= datetime.date.today() else (False, None)
-    if kind == "boolean":
-        true, false = field.get("trueValues", ["true"]), field.get("falseValues", ["false"])
-        return (True, value in true) if value in true + false else (False, None)
-    return True, value
+        return typed.is_finite()
+    return not pattern or "separator" in field or re.fullmatch(pattern, value) is not None
 
 
-def _typed_column(values: list[Any], kind: str) -> pd.Series | list[Any]:
+def _column(values: list[Any], kind: str) -> Any:
     if kind == "date":
-        return pd.to_datetime(pd.Series(values, dtype=object), errors="raise").astype("datetime64[ns]").to_numpy()
-    if kind in ("integer", "number", "boolean"):
-        return pd.array(values, dtype=PANDAS_DTYPES[kind])
-    return values
+        return pd.to_datetime(pd.Series([pd.Timestamp(v) if v is not None else None for v in values], dtype=object)).astype("datetime64[ns]").to_numpy()
+    if kind == "number":
+        values = [float(v) if v is not None else None for v in values]
+    return pd.array(values, dtype=PANDAS_DTYPES[kind])
 
 
 def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.DataFrame | None, list[Violation]]:
-    """Parse and check a table's cells against its schema (types, then constraints with pandera).
+    """Type and check a table's cells with frictionless: types, constraints, unique fields and the primary key.
 
     Parameters
     ----------
     raw : pandas.DataFrame
-        Strings, missing cells as None, indexed by file line.
+        Strings, missing cells as None, indexed by file line, columns as in the schema.
     res : dict
-        The resource descriptor.
+        The resource descriptor (its Table Schema; extension keys are ignored by frictionless).
     file : str
         Path used in messages.
 
@@ -145,51 +122,34 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
         violation: a table is never dropped without a message.
     """
     by_name = {f["name"]: f for f in fields(res)}
-    frame = raw.copy()
-    out: list[Violation] = []
-    bad: set[tuple[int, str]] = set()
-    for name, f in by_name.items():
-        parsed = []
-        for line, value in raw[name].items():
-            if value is None:
-                parsed.append(None)
-                continue
-            ok, typed = parse_cell(value, f)
-            if not ok:
-                bad.add((int(line), name))
-                if f["type"] == "boolean":
-                    true, false = f.get("trueValues", ["true"]), f.get("falseValues", ["false"])
-                    out.append(Violation(file, int(line), name, f"expected one of {', '.join(true + false)}, found {value!r}"))
-                else:
-                    out.append(Violation(file, int(line), name, f"expected {_KINDS.get(f['type'], f['type'])}, found {value!r}"))
-            parsed.append(typed)
-        frame[name] = _typed_column(parsed, f["type"])
-    try:
-        typed = pandera_schema(res).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        seen: set[tuple[Any, str, str]] = set()
-        for case in exc.failure_cases.to_dict("records"):
-            column, line = case["column"], case["index"]
-            check = str(case["check"])
-            if line is None or (isinstance(line, float) and pd.isna(line)):
-                key = (None, str(column), check)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(Violation(file, None, column if column in by_name else None, f"the column fails check {check}: {case['failure_case']}"))
-                continue
-            line = int(line)
-            if (line, column) in bad:  # already reported as a malformed cell
-                continue
-            kind = "type" if check.startswith(("coerce_dtype", "dtype")) else check
-            if (line, column, kind) in seen:
-                continue
-            seen.add((line, column, kind))
-            shown = raw.at[line, column] if column in raw.columns and line in raw.index else case["failure_case"]
-            out.append(Violation(file, line, column, _describe(check, shown, by_name[column])))
-        if not out:
-            out.append(Violation(file, None, None, "the table failed validation without a reported cell"))
-        return None, out
-    return (typed if not out else None), out
+    schema = Schema.from_descriptor({"fields": fields(res), "primaryKey": [primary_key(res)]})
+    cells = [dict(zip(raw.columns, r)) for r in raw.itertuples(index=False, name=None)]
+    lines, pk = [int(line) for line in raw.index], primary_key(res)
+    rows, out = [], []
+    with Resource(data=[list(raw.columns), *(list(r.values()) for r in cells)], schema=schema, name=res.get("name", "table")) as resource:
+        for row in resource.row_stream:
+            line, raw_row = lines[row.row_number - 2], cells[row.row_number - 2]
+            untyped = {e.field_name for e in row.errors if e.type == "type-error"}
+            own = {n for n, t in row.to_dict().items() if t is not None and n not in untyped and not _own_rules(raw_row[n], t, by_name[n])}
+            for name in own:
+                kind = "constraint-error" if by_name[name]["type"] == "string" else "type-error"
+                out.append(Violation(file, line, name, _broken(kind, "pattern", raw_row[name], by_name[name])))
+            for e in row.errors:  # cell errors name their field; a primary-key error names none
+                column = getattr(e, "field_name", None) or pk
+                value = raw_row[column]
+                if e.type in ("unique-error", "primary-key"):
+                    first = lines[next(i for i, r in enumerate(cells) if r[column] == value)]
+                    message = f"duplicate value {value!r}: each value in this column must be unique"
+                    out += [Violation(file, first, column, message), Violation(file, line, column, message)]
+                elif column not in own:
+                    constraint = (re.findall(r'constraint "(\w+)"', e.note or "") or [""])[0]
+                    out.append(Violation(file, line, column, _broken(e.type, constraint, value, by_name[column])))
+            rows.append(row.to_list())
+    if out:
+        return None, sorted(set(out), key=lambda v: (v.line, v.column, v.message))
+    columns = list(zip(*rows)) if rows else [[] for _ in by_name]
+    typed = pd.DataFrame({name: _column(list(col), by_name[name]["type"]) for name, col in zip(by_name, columns)}, index=raw.index)
+    return typed, []
 
 
 def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
@@ -229,21 +189,45 @@ def _split(value: Any, sep: str | None) -> list[str]:
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str]) -> list[Violation]:
-    """Check that every reference (foreignKeys and extendedForeignKeys in the schema) names an existing id."""
+    """Check that every reference names an existing id.
+
+    The standard ``foreignKeys`` are checked by frictionless, on a package of the loaded tables' key
+    columns; ``extendedForeignKeys`` (each element of a list field, or any one of several resources),
+    which Table Schema cannot express, are checked here. A table that failed to load is skipped: it is
+    reported as such.
+    """
     out: list[Violation] = []
-    for res in package["resources"]:
-        if res["name"] not in tables:
-            continue
-        for fk in foreign_keys(res):
+    loaded = [res for res in package["resources"] if res["name"] in tables]
+    standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
+    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded}  # the key keeps no row blank
+    for fk in (fk for fks in standard.values() for fk in fks):
+        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])
+    cells = {n: [[v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)] for n, cols in keys.items()}
+    resources = [
+        Resource(
+            name=n,
+            data=[sorted(cols), *zip(*cells[n])],
+            schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
+        )
+        for n, cols in keys.items()
+    ]
+    for task in Package(resources=resources).validate().tasks if resources else []:
+        for e in task.errors:
+            line, ref = int(tables[task.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
+            out.append(Violation(files[task.name], line, e.field_names[0], f"unknown id {e.field_cells[0]!r}: no such {ref}"))
+    for res in loaded:
+        for fk in foreign_keys({"schema": {**res["schema"], "foreignKeys": []}}):
             column, targets = fk["field"], fk["targets"]
             if any(t not in tables for t, _ in targets):
-                continue  # a target failed to load and is reported as such (the dictionary guarantees it exists)
+                continue
             known = set().union(*(set(tables[t][k].astype(str)) for t, k in targets))
             where = " or ".join(f"{k} in {files[t]}" for t, k in targets)
             for line, value in tables[res["name"]][column].items():
-                for key in _split(value, fk["separator"]):
-                    if key not in known:
-                        out.append(Violation(files[res["name"]], int(line), column, f"unknown id {key!r}: no such {where}"))
+                out += [
+                    Violation(files[res["name"]], int(line), column, f"unknown id {k!r}: no such {where}")
+                    for k in _split(value, fk["separator"])
+                    if k not in known
+                ]
     return out
 
 
