@@ -53,7 +53,11 @@ from test_load import edit, problems  # noqa: E402
     "old, new, message",
     [
         ("      primaryKey: claim_id\n", "      primarykey: claim_id\n", "resource 'claims': unknown key 'primarykey' (did you mean 'primaryKey'?)"),
-        ("      primaryKey: claim_id\n", "      primaryKey: claim\n", "resource 'claims': 'primaryKey' must name one field of the resource, found 'claim'"),
+        (
+            "      primaryKey: claim_id\n",
+            "      primaryKey: claim\n",
+            "resource 'claims': primary key \"['claim']\" does not match the fields",
+        ),  # frictionless's words
         (
             "        - name: sequence\n          type: integer\n",
             "        - name: sequence\n          type: intger\n",
@@ -73,7 +77,7 @@ from test_load import edit, problems  # noqa: E402
         (
             "constraints: {required: true, enum: [stated, inferred]}",
             "constraints: {required: ture, enum: [stated, inferred]}",
-            "resource 'directives', field 'issuer_basis': 'required' must be true or false, found 'ture'",
+            "resource 'directives', field 'issuer_basis': 'ture' is not of type 'boolean' at property 'constraints/required'",  # frictionless's words
         ),
         (
             "constraints: {required: true, enum: [stated, inferred]}",

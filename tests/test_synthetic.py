@@ -329,14 +329,6 @@ def _(ds):
     assert len(found) == 1 and "resource 'claims'" in found[0].message and "no_such_field" in found[0].message
 
 
-@case("data.schema.fullmatch_pattern")
-def _(ds):
-    import re
-
-    pattern = schema.fullmatch_pattern("C[0-9]")
-    assert all(re.match(pattern, c) for c in ds.claims.claim_id) and not re.match(pattern, "C1\n") and not re.match(pattern, "C12")
-
-
 # ---------------------------------------------------------------- the registers
 
 
