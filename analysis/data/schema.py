@@ -239,7 +239,11 @@ def _check_field(ck: _Checker, f: Any, path: tuple, where: str) -> None:
         ck.typed(f, key, bool, path, where)
     if f.get("appearsInQuote") and f.get("type") not in ("integer", "number"):
         ck.add(path + ("appearsInQuote",), where, "appearsInQuote applies only to integer and number fields")
-    pattern = f.get("constraints", {}).get("pattern") if isinstance(f.get("constraints"), dict) else None
+    c = f.get("constraints") if isinstance(f.get("constraints"), dict) else {}
+    for key in ("minimum", "maximum"):  # frictionless's profile takes any value here, and its reader then fails on it
+        if key in c and (f.get("type") not in ("integer", "number") or isinstance(c[key], bool) or not isinstance(c[key], int | float)):
+            ck.add(path + ("constraints", key), where, f"'{key}' must be a number, on an integer or number field, found {c[key]!r}")
+    pattern = c.get("pattern")
     try:
         re.compile(pattern) if isinstance(pattern, str) else None
     except re.error as exc:  # frictionless compiles it only when it reads the table, and then raises
