@@ -217,22 +217,25 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any],
     out: list[Violation] = []
     loaded = [res for res in package["resources"] if res["name"] in tables]
     standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
-    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded}  # the key keeps no row blank
+    targets = {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
+    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded if standard[r["name"]] or r["name"] in targets}
     for fk in (fk for fks in standard.values() for fk in fks):
-        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])
-    cells = {n: [[v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)] for n, cols in keys.items()}
-    resources = [
-        Resource(
-            name=n,
-            data=[sorted(cols), *zip(*cells[n])],
-            schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
-        )
-        for n, cols in keys.items()
-    ]
-    for task in Package(resources=resources).validate().tasks if resources else []:
-        for e in task.errors:
-            line, ref = int(tables[task.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
-            out.append(Violation(files[task.name], line, e.field_names[0], f"unknown id {e.field_cells[0]!r}: no such {ref}"))
+        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])  # the primary key keeps every row from being blank
+    package_of_keys = Package(
+        resources=[
+            Resource(
+                name=n,
+                data=[sorted(cols), *zip(*([v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)))],
+                schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
+            )
+            for n, cols in keys.items()
+        ]
+    )
+    for resource in (r for r in package_of_keys.resources if standard[r.name]):
+        with resource:  # frictionless checks each row's foreign keys as it streams the rows
+            for e in (e for row in resource.row_stream for e in row.errors if e.type == "foreign-key"):
+                line, ref = int(tables[resource.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
+                out.append(Violation(files[resource.name], line, e.field_names[0], f"unknown id {e.field_cells[0]!r}: no such {ref}"))
     for res in loaded:
         for fk in foreign_keys({"schema": {**res["schema"], "foreignKeys": []}}):
             column, targets = fk["field"], fk["targets"]
