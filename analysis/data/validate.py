@@ -2,6 +2,8 @@
 
 Each table arrives as a DataFrame of strings (empty cells as missing) whose index is
 the line of the CSV file each row came from, so every violation can name its line.
+Types, constraints and keys are checked by frictionless (:func:`check_types`,
+:func:`check_foreign_keys`); the other checks are the report's own.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 from frictionless import FrictionlessException, Package, Resource, Schema
 
 from .errors import Violation
-from .schema import PANDAS_DTYPES, PROVENANCE_FIELDS, field_names, fields, foreign_keys, primary_key
+from .schema import PANDAS_DTYPES, field_names, fields, foreign_keys, primary_key
 from .text import find_all, paragraphs, sentences
 
 __all__ = [
@@ -33,10 +35,7 @@ __all__ = [
     "check_bib_urls",
     "check_corroboration",
     "check_sentence_coverage",
-    "PROVENANCE_COLUMNS",
 ]
-
-PROVENANCE_COLUMNS = PROVENANCE_FIELDS
 
 
 def check_header(columns: list[str], res: dict[str, Any], file: str) -> list[Violation]:
@@ -105,11 +104,9 @@ def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
 
 
 def _column(values: list[Any], kind: str) -> Any:
-    if kind == "date":
-        return pd.to_datetime(pd.Series([pd.Timestamp(v) if v is not None else None for v in values], dtype=object)).astype("datetime64[ns]").to_numpy()
-    if kind == "number":
-        values = [float(v) if v is not None else None for v in values]
-    return pd.array(values, dtype=PANDAS_DTYPES[kind])
+    """A column of frictionless's values (``date``, ``Decimal``, ``int``, ``bool``, ``str``, None) as the loader's dtype."""
+    convert = {"date": pd.Timestamp, "number": float}.get(kind, lambda v: v)
+    return pd.array([convert(v) if v is not None else None for v in values], dtype=PANDAS_DTYPES[kind])
 
 
 def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
