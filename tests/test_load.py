@@ -332,6 +332,13 @@ def test_nan_is_not_a_number(scratch):
     assert [str(x) for x in problems(scratch)] == ["data/claims.csv, line 16, column 'value': expected a number, found 'nan'"]
 
 
+@pytest.mark.parametrize("value", ["1_000", " 28", "\u0662\u0668", "Infinity"])
+def test_a_number_not_written_in_plain_digits_is_refused(scratch, value):
+    edit(scratch / "data/claims.csv", ",28,,", f",{value},,")
+    v = problems(scratch)
+    assert [(x.file, x.column, x.message) for x in v] == [("data/claims.csv", "value", f"expected a number, found {value!r}")]
+
+
 def test_non_utf8_article_keeps_the_source_changed_message(scratch):
     path = scratch / "data/source/article.txt"
     path.write_bytes(path.read_bytes().replace("Tianjin’s".encode(), "Tianjin’s".encode("cp1252")))

@@ -158,7 +158,7 @@ def test_frictionless_still_accepts_what_the_loader_refuses():
     """The loader's workaround (analysis.data.validate._own_rules) is needed while this passes; when it fails, upstream is fixed."""
     from frictionless import Resource, Schema
 
-    schema = Schema.from_descriptor({"fields": [{"name": "id", "type": "string", "constraints": {"pattern": "C[0-9]{2}"}}, {"name": "day", "type": "date"}]})
-    with Resource(data=[["id", "day"], ["C08\n", "2018-1-25"]], schema=schema) as resource:
+    names = [{"name": "id", "type": "string", "constraints": {"pattern": "C[0-9]{2}"}}, {"name": "day", "type": "date"}, {"name": "n", "type": "integer"}]
+    with Resource(data=[["id", "day", "n"], ["C08\n", "2018-1-25", "1_000"]], schema=Schema.from_descriptor({"fields": names})) as resource:
         rows = list(resource.row_stream)
-    assert rows[0].valid and str(rows[0]["day"]) == "2018-01-25"
+    assert rows[0].valid and str(rows[0]["day"]) == "2018-01-25" and rows[0]["n"] == 1000

@@ -59,7 +59,11 @@ _KINDS = {
     "number": "a number",
     "date": f"a date written YYYY-MM-DD, a real day between {EARLIEST_DATE.isoformat()} and today",
 }
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WRITTEN = {
+    "integer": re.compile(r"[+-]?[0-9]+"),
+    "number": re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
+    "date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+}
 
 
 def _broken(kind: str, constraint: str, value: Any, field: dict[str, Any]) -> str:
@@ -88,18 +92,19 @@ def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
     - A pattern must match the whole value. Upstream bug, not yet reported: frictionless compiles
       ``^pattern$`` and calls ``re.match`` (``frictionless/schema/field.py``, ``check_pattern``), and ``$``
       also matches before a final line break, so "C08\\n" passes ``C[0-9]{2}``.
-    - A date is written YYYY-MM-DD: frictionless reads dates with ``datetime.strptime``, which also takes
-      "2018-1-25" (python/cpython#78122, open).
-    - The loader's own rules: a date lies between :data:`EARLIEST_DATE` and today; a number is finite
-      (Table Schema allows "NaN" and "INF", frictionless reads them).
+    - Numbers and dates are written as Table Schema's lexical forms: frictionless reads integers with
+      ``int()``, numbers with ``Decimal()`` and dates with ``datetime.strptime``, which also take "1_000",
+      " 28", Arabic-Indic digits, "NaN" and "Infinity" (Table Schema allows the last two; the loader
+      does not), and "2018-1-25" (python/cpython#78122, open).
+    - The loader's own date rule: a date lies between :data:`EARLIEST_DATE` and today.
 
-    ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` fails when upstream fixes the first two.
+    ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` fails when upstream changes this.
     """
     kind, pattern = field["type"], field.get("constraints", {}).get("pattern")
+    if kind in _WRITTEN and not _WRITTEN[kind].fullmatch(value):
+        return False
     if kind == "date":
-        return bool(_DATE.fullmatch(value)) and EARLIEST_DATE <= typed <= datetime.date.today()
-    if kind == "number":
-        return typed.is_finite()
+        return EARLIEST_DATE <= typed <= datetime.date.today()
     return not pattern or "separator" in field or re.fullmatch(pattern, value) is not None
 
 
