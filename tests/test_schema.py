@@ -95,6 +95,11 @@ from test_load import edit, problems  # noqa: E402
             "resource 'external_facts', field 'date_end': 'notBefore' must name another field of type date in this resource, found 'date_begin'",
         ),
         ("        - <<: *provenance_quote\n", "        - *provenance_quote\n", "this field is a YAML alias of"),
+        (  # standard Table Schema, but the loader reads single-field keys: refused, not a crash
+            "{fields: entity_id, reference: {resource: entities, fields: entity_id}}\n      fields:\n        - name: claim_id",
+            "{fields: [entity_id], reference: {resource: entities, fields: [entity_id]}}\n      fields:\n        - name: claim_id",
+            "resource 'claims': a foreign key here names one field, one resource and one field of it",
+        ),
         (  # frictionless's profile accepts it, and its reader would then fail on every table
             "constraints: {required: true, minimum: 1, maximum: 6}",
             "constraints: {required: true, minimum: one, maximum: 6}",

@@ -252,6 +252,8 @@ def _check_field(ck: _Checker, f: Any, path: tuple, where: str) -> None:
 
 def _check_resource(ck: _Checker, res: dict[str, Any], names: dict[str, list[str]], seen: dict[int, str], path: tuple) -> None:
     where, schema = f"resource '{res.get('name')}'", res.get("schema")
+    if not isinstance(res.get("name"), str):
+        ck.add(path, where, "'name' is required: the table's name, used by foreign keys and the chapters")
     for key in ("provenance", "allowDuplicateRows"):
         ck.typed(res, key, bool, path, where)
     ck.keys(schema, "schema", path + ("schema",), where)
@@ -277,11 +279,14 @@ def _check_resource(ck: _Checker, res: dict[str, Any], names: dict[str, list[str
         for i, fk in enumerate(schema.get(key, []) if isinstance(schema.get(key), list) else []):
             fk, p = fk if isinstance(fk, dict) else {}, path + ("schema", key, i)
             ref, column = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}, fk.get("fields")
+            if key == "foreignKeys" and not all(isinstance(x, str) for x in (column, ref.get("resource"), ref.get("fields"))):
+                ck.add(p, where, f"a foreign key here names one field, one resource and one field of it; use 'extendedForeignKeys' for several, found {fk!r}")
+                continue
             if key == "foreignKeys" and "separator" in by_name.get(column, {}):
                 ck.add(p, where, f"field '{column}' holds a list ('separator'); declare its foreign key under 'extendedForeignKeys'")
             targets = ref.get("resource") if isinstance(ref.get("resource"), list) else [ref.get("resource")]
             keys = ref.get("fields") if isinstance(ref.get("fields"), list) else [ref.get("fields")] * len(targets)
-            if column not in by_name or len(keys) != len(targets):
+            if not isinstance(column, str) or column not in by_name or len(keys) != len(targets):
                 ck.add(p, where, f"a foreign key needs a field of this resource and one target field for each resource, found {fk!r}")
                 continue
             for target, tkey in zip(targets, keys):
@@ -324,7 +329,7 @@ def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None
     if not isinstance(resources, list) or not resources or not all(isinstance(r, dict) for r in resources):
         ck.add(("resources",), "", "'resources' must be a non-empty list of resources")
         return ck.out
-    schemas = {r.get("name"): r["schema"] for r in resources if isinstance(r.get("schema"), dict)}
+    schemas = {r["name"]: r["schema"] for r in resources if isinstance(r.get("name"), str) and isinstance(r.get("schema"), dict)}
     names = {name: [f.get("name") for f in s.get("fields", []) if isinstance(f, dict)] for name, s in schemas.items()}
     for i, res in enumerate(resources):
         ck.keys(res, "resource", ("resources", i), f"resource '{res.get('name')}'")
