@@ -332,6 +332,13 @@ def test_nan_is_not_a_number(scratch):
     assert [str(x) for x in problems(scratch)] == ["data/claims.csv, line 16, column 'value': expected a number, found 'nan'"]
 
 
+@pytest.mark.parametrize("value", ["1_000", " 28", "\u0662\u0668", "Infinity"])
+def test_a_number_not_written_in_plain_digits_is_refused(scratch, value):
+    edit(scratch / "data/claims.csv", ",28,,", f",{value},,")
+    v = problems(scratch)
+    assert [(x.file, x.column, x.message) for x in v] == [("data/claims.csv", "value", f"expected a number, found {value!r}")]
+
+
 def test_non_utf8_article_keeps_the_source_changed_message(scratch):
     path = scratch / "data/source/article.txt"
     path.write_bytes(path.read_bytes().replace("Tianjin’s".encode(), "Tianjin’s".encode("cp1252")))
@@ -543,3 +550,20 @@ def test_list_fields_are_loaded_once_as_tuples(ds):
         cells = ds.tables[table][column]
         assert all(isinstance(v, tuple) and all(isinstance(x, str) and x and sep not in x for x in v) for v in cells), (table, column)
     assert ds.row("external_facts", "X01")["entity_ids"] == ("summer_davos_2018",)
+
+
+def test_the_typed_tables_match_a_plain_reading_of_the_files(ds, root):
+    """Each table is its CSV read as text by pandas and cast by the dictionary's type: the loader's output, whatever checks it."""
+    cast = {
+        "string": lambda s: s.astype("str"),
+        "integer": lambda s: s.astype("Int64"),
+        "number": lambda s: s.astype("Float64"),
+        "boolean": lambda s: s.map({"true": True, "false": False, None: None}).astype("boolean"),
+        "date": lambda s: pd.to_datetime(s).astype("datetime64[ns]"),
+    }
+    for res in ds.package["resources"]:
+        raw = pd.read_csv(root / "data" / res["path"], dtype=object, keep_default_na=False).replace("", None)
+        for f in res["schema"]["fields"]:
+            cells, sep = raw[f["name"]], f.get("separator")
+            want = cells.map(lambda v, sep=sep: tuple(v.split(sep)) if isinstance(v, str) else ()) if sep else cast[f["type"]](cells)
+            pd.testing.assert_series_equal(ds.tables[res["name"]][f["name"]], want, check_names=False, check_exact=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -135,17 +136,13 @@ def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[
     (DataFrame or None, header, violations)
         Empty cells become None. The DataFrame is None when the file cannot be read.
     """
+    out: list[Violation] = []
     if not data.strip():
         return None, [], [Violation(file, None, None, "the file is empty: expected a header line and at least one row")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, [], [Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = _decode(data, file, out)
+    if text is None:
+        return None, [], out
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    out: list[Violation] = []
     try:
         header = next(reader)
         records, lines = [], []
@@ -299,10 +296,6 @@ def _bibliography(text: str, file: str, out: list[Violation]) -> tuple[dict[str,
     return {key: {k: str(val) for k, val in entry.fields.items()} for key, entry in bib.entries.items()}, lines
 
 
-_TABLE_MEMO: dict[tuple[str, str, str, str | None], tuple[pd.DataFrame | None, tuple[Violation, ...]]] = {}
-_TABLE_MEMO_SIZE = 64
-
-
 def _checked_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str | None) -> tuple[pd.DataFrame | None, list[Violation]]:
     """One table read, typed and checked on its own: (typed frame or None, violations).
 
@@ -311,22 +304,13 @@ def _checked_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str |
     loads the same table twice (a test suite, a notebook re-run) checks it once. Callers get
     a copy, never the memoised frame.
     """
-    key = (
-        hashlib.sha256(raw_bytes).hexdigest(),
-        json.dumps(res, sort_keys=True, default=str),
-        file,
-        hashlib.sha256(text.encode()).hexdigest() if text is not None else None,
-    )
-    if key not in _TABLE_MEMO:
-        if len(_TABLE_MEMO) >= _TABLE_MEMO_SIZE:
-            _TABLE_MEMO.pop(next(iter(_TABLE_MEMO)))
-        _TABLE_MEMO[key] = _check_table(raw_bytes, res, file, text)
-    typed, problems = _TABLE_MEMO[key]
+    typed, problems = _check_table(raw_bytes, json.dumps(res, sort_keys=True, default=str), file, text)
     return (typed.copy() if typed is not None else None), list(problems)
 
 
-def _check_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str | None) -> tuple[pd.DataFrame | None, tuple[Violation, ...]]:
-    out: list[Violation] = []
+@functools.lru_cache(maxsize=64)
+def _check_table(raw_bytes: bytes, res_json: str, file: str, text: str | None) -> tuple[pd.DataFrame | None, tuple[Violation, ...]]:
+    res, out = json.loads(res_json), []
     raw, header, problems = read_csv_strings(raw_bytes, file)
     out += problems
     if raw is None:
@@ -370,6 +354,10 @@ def _mechanical_rules(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
     return out
 
 
+#: SHA-256 of each data dictionary that passed :func:`~analysis.data.schema.check_package` in this process.
+_GOOD_PACKAGES: set[str] = set()
+
+
 def load_all(root: str | Path | None = None) -> Dataset:
     """Load and validate the source, the data dictionary and every curated table.
 
@@ -407,8 +395,12 @@ def load_all(root: str | Path | None = None) -> Dataset:
 
     # 1. the data dictionary, checked before anything is read with it
     package, package_text = _read_yaml(root / PACKAGE_FILE, PACKAGE_FILE, violations)
-    if package is not None and check_package(package, PACKAGE_FILE):  # lines are looked up only when needed
-        violations += check_package(package, PACKAGE_FILE, yaml_lines(package_text))
+    checked = hashlib.sha256(package_text.encode()).hexdigest() if package_text is not None else None
+    if package is not None and checked not in _GOOD_PACKAGES:
+        if check_package(package, PACKAGE_FILE):  # lines are looked up only when needed
+            violations += check_package(package, PACKAGE_FILE, yaml_lines(package_text))
+        else:
+            _GOOD_PACKAGES.add(checked)  # a process checks the same dictionary once (a test suite, a notebook re-run)
     if violations:
         raise ReportDataError(violations)
 

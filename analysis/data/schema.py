@@ -1,9 +1,11 @@
-"""The data dictionary: checking the Table Schema descriptor and turning it into checks.
+"""The data dictionary: the Table Schema descriptor, checked before use, and what is read from it.
 
-The descriptor is ``data/datapackage.yaml``: a Frictionless Data Package whose
-resources carry Table Schemas, with the documented extension keys below. Every key
-is checked by :func:`check_package` before the loader uses the descriptor, so a
-broken dictionary is reported like broken data. This module is pure: it takes the
+The descriptor is ``data/datapackage.yaml``: a Frictionless Data Package whose resources carry
+Table Schemas, with the documented extension keys below. :func:`check_package` checks it before
+the loader uses it, so a broken dictionary is reported like broken data: frictionless checks the
+standard part (its profiles: names, paths, types, constraints, primary and foreign keys), and this
+module the extension keys, the keys frictionless ignores (a misspelt standard key is silently
+ignored there) and what the loader needs beyond the standard. This module is pure: it takes the
 parsed descriptor.
 
 Extension keys (beyond the Data Package / Table Schema standards), all enforced:
@@ -24,17 +26,19 @@ key                        where       meaning
 ``notBefore``              field       (dates) the value may not be earlier than this field's
 ``citesBibliography``      field       each value (each element) is a key of references.bib
 ``coversBibliography``     field       ... and every key of references.bib has a row
+``categoryLabels``         field       readable labels of an enum field's codes
 =========================  ==========  ====================================================
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
+from frictionless import Package, Resource, Schema
 
 from .errors import Violation
 
@@ -45,15 +49,13 @@ __all__ = [
     "primary_key",
     "foreign_keys",
     "provenance_keys",
-    "pandera_schema",
     "dictionary",
     "check_package",
     "PANDAS_DTYPES",
     "PROVENANCE_FIELDS",
-    "fullmatch_pattern",
 ]
 
-#: Table Schema type -> pandas dtype used once values are parsed (the types the loader can read).
+#: Table Schema type -> pandas dtype of the loaded column (the types the loader reads).
 PANDAS_DTYPES: dict[str, str] = {
     "string": "str",
     "integer": "Int64",
@@ -65,57 +67,17 @@ PANDAS_DTYPES: dict[str, str] = {
 #: The fields every resource with ``provenance: true`` must have.
 PROVENANCE_FIELDS = ["quote", "paragraph", "start", "end"]
 
-# Keys the loader understands at each level: the standard ones it enforces, and its extensions.
-_PACKAGE_KEYS = {
-    "name",
-    "title",
-    "description",
-    "resources",
-    "source",
-    "provenanceFields",
-    "version",
-    "licenses",
-    "sources",
-    "homepage",
-    "keywords",
-    "$schema",
-    "profile",
+# Keys the loader understands at each level, standard and extension: any other key is a typo.
+_KEYS = {
+    "package": {"name", "title", "description", "resources", "source", "provenanceFields", "version", "licenses", "sources", "homepage", "keywords"}
+    | {"$schema", "profile"},
+    "resource": {"name", "path", "title", "description", "schema", "format", "mediatype", "encoding", "licenses", "sources", "provenance"}
+    | {"allowDuplicateRows", "profile"},
+    "schema": {"fields", "primaryKey", "foreignKeys", "extendedForeignKeys"},
+    "field": {"name", "type", "title", "description", "constraints", "trueValues", "falseValues", "coding", "separator", "appearsInQuote", "notBefore"}
+    | {"citesBibliography", "coversBibliography", "categoryLabels"},
+    "constraints": {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"},
 }
-_RESOURCE_KEYS = {
-    "name",
-    "path",
-    "title",
-    "description",
-    "schema",
-    "format",
-    "mediatype",
-    "encoding",
-    "profile",
-    "licenses",
-    "sources",
-    "provenance",
-    "allowDuplicateRows",
-}
-_SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "extendedForeignKeys"}
-_FIELD_KEYS = {
-    "name",
-    "type",
-    "title",
-    "description",
-    "constraints",
-    "trueValues",
-    "falseValues",
-    "coding",
-    "separator",
-    "appearsInQuote",
-    "notBefore",
-    "citesBibliography",
-    "coversBibliography",
-    "categoryLabels",
-}
-_CONSTRAINT_KEYS = {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"}
-_FK_KEYS = {"fields", "reference"}
-_REFERENCE_KEYS = {"resource", "fields"}
 
 
 def resource(package: dict[str, Any], name: str) -> dict[str, Any]:
@@ -173,50 +135,6 @@ def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
     return {res["name"]: primary_key(res) for res in package["resources"] if res.get("provenance")}
 
 
-def fullmatch_pattern(pattern: str) -> str:
-    r"""The regular expression that matches a Table Schema ``pattern`` against a whole value.
-
-    ``\Z``, not ``$``: ``$`` also matches before a final line break, so "C08\n" would pass.
-    """
-    return rf"\A(?:{pattern})\Z"
-
-
-def _checks(field: dict[str, Any]) -> list[pa.Check]:
-    c = field.get("constraints", {})
-    checks: list[pa.Check] = []
-    if "enum" in c:
-        checks.append(pa.Check.isin(c["enum"]))
-    if "pattern" in c:
-        checks.append(pa.Check.str_matches(fullmatch_pattern(c["pattern"])))
-    if "minimum" in c:
-        checks.append(pa.Check.ge(c["minimum"]))
-    if "maximum" in c:
-        checks.append(pa.Check.le(c["maximum"]))
-    if "minLength" in c or "maxLength" in c:
-        checks.append(pa.Check.str_length(c.get("minLength"), c.get("maxLength")))
-    return checks
-
-
-def pandera_schema(res: dict[str, Any]) -> pa.DataFrameSchema:
-    """Build the pandera schema that enforces a resource's fields.
-
-    Types are checked by coercion; ``required`` becomes non-nullable, ``unique``,
-    ``enum``, ``pattern``, ``minimum`` and ``maximum`` become checks. Lists
-    (fields with a ``separator``), foreign keys and provenance are checked elsewhere.
-    """
-    columns = {}
-    for f in fields(res):
-        c = f.get("constraints", {})
-        columns[f["name"]] = pa.Column(
-            PANDAS_DTYPES[f["type"]],
-            checks=[] if "separator" in f else _checks(f),
-            nullable=not c.get("required", False),
-            unique=bool(c.get("unique", False)),
-            coerce=True,
-        )
-    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=res["name"])
-
-
 def dictionary(package: dict[str, Any]) -> pd.DataFrame:
     """The data dictionary as a table: one row per column of every resource.
 
@@ -269,141 +187,119 @@ class _Checker:
         self.file, self.lines, self.out = file, lines or {}, []
 
     def add(self, path: tuple, where: str, message: str) -> None:
-        line = None
-        for n in range(len(path), -1, -1):  # the nearest enclosing node with a known line
-            if path[:n] in self.lines:
-                line = self.lines[path[:n]]
-                break
+        line = next((self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None)  # the nearest known node
         self.out.append(Violation(self.file, line, None, f"{where}: {message}" if where else message))
 
-    def keys(self, node: dict, allowed: set[str], path: tuple, where: str) -> None:
-        for key in node:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
-                hint = (
-                    f" (did you mean '{close[0]}'?)"
-                    if close
-                    else f" (known keys: {', '.join(sorted(allowed))}; a new extension key must be documented in the dictionary's header and known to analysis.data.schema)"
-                )
-                self.add(path + (key,), where, f"unknown key '{key}'{hint}")
+    def keys(self, node: Any, level: str, path: tuple, where: str) -> None:
+        for key in node if isinstance(node, dict) else []:
+            if key not in _KEYS[level]:
+                close = difflib.get_close_matches(str(key), sorted(_KEYS[level]), n=1, cutoff=0.6)
+                hint = f"did you mean '{close[0]}'?" if close else "a new extension key must be documented here and in the dictionary's header"
+                self.add(path + (key,), where, f"unknown key '{key}' ({hint})")
 
-    def mapping(self, node: Any, path: tuple, where: str, what: str) -> bool:
-        if not isinstance(node, dict):
-            self.add(path, where, f"{what} must be a mapping of keys to values, found {type(node).__name__}")
-            return False
-        return True
+    def typed(self, node: Any, key: str, kind: type, path: tuple, where: str) -> None:
+        if isinstance(node, dict) and key in node and not (isinstance(node[key], kind) and node[key] != ""):
+            what = "true or false" if kind is bool else "a non-empty string"
+            self.add(path + (key,), where, f"'{key}' must be {what}, found {node[key]!r}")
 
-    def string(self, node: dict, key: str, path: tuple, where: str, required: bool = False) -> bool:
-        if key not in node:
-            if required:
-                self.add(path, where, f"'{key}' is required")
-            return False
-        if not isinstance(node[key], str) or not node[key]:
-            self.add(path + (key,), where, f"'{key}' must be a non-empty string, found {node[key]!r}")
-            return False
-        return True
 
-    def boolean(self, node: dict, key: str, path: tuple, where: str) -> None:
-        if key in node and not isinstance(node[key], bool):
-            self.add(path + (key,), where, f"'{key}' must be true or false, found {node[key]!r}")
+def _frictionless(ck: _Checker, package: dict[str, Any]) -> None:
+    """The standard part, by frictionless's own profiles; each error placed at its resource and field."""
+    report = Package.validate_descriptor(copy.deepcopy(package))
+    if report.valid:
+        return
+    before = len(ck.out)
+    for i, res in enumerate(package["resources"]):
+        name, path = res.get("name", f"#{i + 1}"), ("resources", i)
+        for e in Resource.validate_descriptor(copy.deepcopy(res)).errors:
+            if e.type != "field-error":
+                ck.add(path + (("schema",) if e.type == "schema-error" else ()), f"resource '{name}'", e.note)
+                continue
+            for j, f in enumerate(res["schema"]["fields"]):  # which field: each alone
+                for fe in Schema.validate_descriptor({"fields": [copy.deepcopy(f)]}).errors:
+                    ck.add(path + ("schema", "fields", j), f"resource '{name}', field '{f.get('name')}'", fe.note)
+            break
+    if len(ck.out) == before:
+        for e in report.errors:
+            ck.add((), "", e.note)
 
 
 def _check_field(ck: _Checker, f: Any, path: tuple, where: str) -> None:
-    if not ck.mapping(f, path, where, "a field"):
-        return
-    ck.keys(f, _FIELD_KEYS, path, where)
-    ck.string(f, "name", path, where, required=True)
-    if ck.string(f, "type", path, where, required=True) and f["type"] not in PANDAS_DTYPES:
-        close = difflib.get_close_matches(f["type"], list(PANDAS_DTYPES), n=1)
+    if not isinstance(f, dict):
+        return ck.add(path, where, f"a field must be a mapping of keys to values, found {type(f).__name__}")
+    ck.keys(f, "field", path, where)
+    ck.keys(f.get("constraints"), "constraints", path + ("constraints",), where)
+    if f.get("type") not in PANDAS_DTYPES:
+        close = difflib.get_close_matches(str(f.get("type")), list(PANDAS_DTYPES), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        ck.add(path + ("type",), where, f"unknown type '{f['type']}' ({hint}types the loader reads: {', '.join(PANDAS_DTYPES)})")
-    for key in ("description", "title", "coding", "separator", "notBefore"):
-        ck.string(f, key, path, where)
+        ck.add(path + ("type",), where, f"unknown type '{f.get('type')}' ({hint}types the loader reads: {', '.join(PANDAS_DTYPES)})")
+    for key in ("coding", "separator", "notBefore"):
+        ck.typed(f, key, str, path, where)
     for key in ("appearsInQuote", "citesBibliography", "coversBibliography"):
-        ck.boolean(f, key, path, where)
-    kind = f.get("type")
-    if f.get("appearsInQuote") and kind not in ("integer", "number"):
+        ck.typed(f, key, bool, path, where)
+    if f.get("appearsInQuote") and f.get("type") not in ("integer", "number"):
         ck.add(path + ("appearsInQuote",), where, "appearsInQuote applies only to integer and number fields")
-    for key in ("trueValues", "falseValues"):
-        if key in f:
-            if kind != "boolean":
-                ck.add(path + (key,), where, f"'{key}' applies only to boolean fields")
-            elif not (isinstance(f[key], list) and f[key] and all(isinstance(v, str) for v in f[key])):
-                ck.add(path + (key,), where, f"'{key}' must be a list of strings, found {f[key]!r}")
-    c = f.get("constraints", {})
-    cpath = path + ("constraints",)
-    if not ck.mapping(c, cpath, where, "'constraints'"):
-        return
-    ck.keys(c, _CONSTRAINT_KEYS, cpath, where)
-    ck.boolean(c, "required", cpath, where)
-    ck.boolean(c, "unique", cpath, where)
-    if "enum" in c and not (isinstance(c["enum"], list) and c["enum"]):
-        ck.add(cpath + ("enum",), where, f"'enum' must be a non-empty list, found {c['enum']!r}")
-    if "pattern" in c:
-        if not isinstance(c["pattern"], str):
-            ck.add(cpath + ("pattern",), where, f"'pattern' must be a string, found {c['pattern']!r}")
-        else:
-            try:
-                re.compile(c["pattern"])
-            except re.error as exc:
-                ck.add(cpath + ("pattern",), where, f"'pattern' {c['pattern']!r} is not a valid regular expression: {exc}")
-    for key in ("minimum", "maximum"):
-        if key in c:
-            if kind not in ("integer", "number"):
-                ck.add(cpath + (key,), where, f"'{key}' applies only to integer and number fields")
-            elif isinstance(c[key], bool) or not isinstance(c[key], (int, float)):
-                ck.add(cpath + (key,), where, f"'{key}' must be a number, found {c[key]!r}")
-    for key in ("minLength", "maxLength"):
-        if key in c:
-            if kind != "string":
-                ck.add(cpath + (key,), where, f"'{key}' applies only to string fields")
-            elif isinstance(c[key], bool) or not isinstance(c[key], int) or c[key] < 0:
-                ck.add(cpath + (key,), where, f"'{key}' must be a whole number of characters, found {c[key]!r}")
+    c = f.get("constraints") if isinstance(f.get("constraints"), dict) else {}
+    for key in ("minimum", "maximum"):  # frictionless's profile takes any value here, and its reader then fails on it
+        if key in c and (f.get("type") not in ("integer", "number") or isinstance(c[key], bool) or not isinstance(c[key], int | float)):
+            ck.add(path + ("constraints", key), where, f"'{key}' must be a number, on an integer or number field, found {c[key]!r}")
+    pattern = c.get("pattern")
+    try:
+        re.compile(pattern) if isinstance(pattern, str) else None
+    except re.error as exc:  # frictionless compiles it only when it reads the table, and then raises
+        ck.add(path + ("constraints", "pattern"), where, f"'pattern' {pattern!r} is not a valid regular expression: {exc}")
 
 
-def _check_foreign_keys(ck: _Checker, res: dict, key: str, names: dict[str, list[str]], path: tuple, where: str) -> None:
-    fks = res["schema"].get(key, [])
-    fpath = path + ("schema", key)
-    if not isinstance(fks, list):
-        ck.add(fpath, where, f"'{key}' must be a list")
-        return
-    own = {f.get("name"): f for f in res["schema"]["fields"] if isinstance(f, dict)}
-    for i, fk in enumerate(fks):
-        p = fpath + (i,)
-        if not ck.mapping(fk, p, where, "a foreign key"):
-            continue
-        ck.keys(fk, _FK_KEYS, p, where)
-        column = fk.get("fields")
-        if not isinstance(column, str) or column not in own:
-            ck.add(p + ("fields",), where, f"foreign key on {column!r}, which is not a field of this resource")
-            continue
-        if key == "foreignKeys" and "separator" in own[column]:
-            ck.add(p, where, f"field '{column}' holds a list ('separator'); declare its foreign key under 'extendedForeignKeys'")
-        ref = fk.get("reference")
-        if not ck.mapping(ref, p + ("reference",), where, "'reference'"):
-            continue
-        ck.keys(ref, _REFERENCE_KEYS, p + ("reference",), where)
-        targets, keys = ref.get("resource"), ref.get("fields")
-        extended = key == "extendedForeignKeys"
-        if not extended and not (isinstance(targets, str) and isinstance(keys, str)):
-            ck.add(p + ("reference",), where, "a standard foreign key names one resource and one field; use 'extendedForeignKeys' for several")
-            continue
-        targets = targets if isinstance(targets, list) else [targets]
-        keys = keys if isinstance(keys, list) else [keys] * len(targets)
-        if len(keys) != len(targets):
-            ck.add(p + ("reference",), where, "'reference' must name one field for each resource")
-            continue
-        for target, tkey in zip(targets, keys):
-            if target not in names:
-                close = difflib.get_close_matches(str(target), list(names), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                ck.add(p + ("reference", "resource"), where, f"foreign key of '{column}' names the unknown resource {target!r}{hint}")
-            elif tkey not in names[target]:
-                ck.add(p + ("reference", "fields"), where, f"foreign key of '{column}' names {tkey!r}, which is not a field of resource '{target}'")
+def _check_resource(ck: _Checker, res: dict[str, Any], names: dict[str, list[str]], seen: dict[int, str], path: tuple) -> None:
+    where, schema = f"resource '{res.get('name')}'", res.get("schema")
+    if not isinstance(res.get("name"), str):
+        ck.add(path, where, "'name' is required: the table's name, used by foreign keys and the chapters")
+    for key in ("provenance", "allowDuplicateRows"):
+        ck.typed(res, key, bool, path, where)
+    ck.keys(schema, "schema", path + ("schema",), where)
+    flds = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(flds, list) or not flds:
+        return ck.add(path + ("schema",), where, "'schema' must have 'fields', a non-empty list of fields")
+    by_name = {f.get("name"): f for f in flds if isinstance(f, dict)}
+    for j, f in enumerate(flds):
+        fwhere = f"{where}, field '{f.get('name')}'" if isinstance(f, dict) else f"{where}, field {j + 1}"
+        if id(f) in seen:
+            ck.add(path + ("schema", "fields", j), fwhere, f"this field is a YAML alias of {seen[id(f)]}; write '- <<: *anchor' to give it its own copy")
+        seen[id(f)] = fwhere
+        _check_field(ck, f, path + ("schema", "fields", j), fwhere)
+        other = f.get("notBefore") if isinstance(f, dict) else None
+        if isinstance(other, str) and (other not in by_name or by_name[other].get("type") != f.get("type")):
+            ck.add(path + ("schema", "fields", j), fwhere, f"'notBefore' must name another field of type {f.get('type')} in this resource, found {other!r}")
+    if not isinstance(schema.get("primaryKey"), str):
+        ck.add(path + ("schema",), where, f"'primaryKey' must name the one field that identifies a row, found {schema.get('primaryKey')!r}")
+    for col in PROVENANCE_FIELDS if res.get("provenance") is True else []:
+        if col not in by_name:
+            ck.add(path + ("schema", "fields"), where, f"a resource with provenance must have the field '{col}'")
+    for key in ("foreignKeys", "extendedForeignKeys"):
+        for i, fk in enumerate(schema.get(key, []) if isinstance(schema.get(key), list) else []):
+            fk, p = fk if isinstance(fk, dict) else {}, path + ("schema", key, i)
+            ref, column = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}, fk.get("fields")
+            if key == "foreignKeys" and not all(isinstance(x, str) for x in (column, ref.get("resource"), ref.get("fields"))):
+                ck.add(p, where, f"a foreign key here names one field, one resource and one field of it; use 'extendedForeignKeys' for several, found {fk!r}")
+                continue
+            if key == "foreignKeys" and "separator" in by_name.get(column, {}):
+                ck.add(p, where, f"field '{column}' holds a list ('separator'); declare its foreign key under 'extendedForeignKeys'")
+            targets = ref.get("resource") if isinstance(ref.get("resource"), list) else [ref.get("resource")]
+            keys = ref.get("fields") if isinstance(ref.get("fields"), list) else [ref.get("fields")] * len(targets)
+            if not isinstance(column, str) or column not in by_name or len(keys) != len(targets):
+                ck.add(p, where, f"a foreign key needs a field of this resource and one target field for each resource, found {fk!r}")
+                continue
+            for target, tkey in zip(targets, keys):
+                if target not in names:
+                    close = difflib.get_close_matches(str(target), list(names), n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    ck.add(p + ("reference", "resource"), where, f"foreign key of '{column}' names the unknown resource {target!r}{hint}")
+                elif tkey not in names[target]:
+                    ck.add(p + ("reference", "fields"), where, f"foreign key of '{column}' names {tkey!r}, which is not a field of resource '{target}'")
 
 
 def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None) -> list[Violation]:
-    """Check the data dictionary itself: Data Package / Table Schema shape and the extension keys.
+    """Check the data dictionary itself: the Data Package / Table Schema standard by frictionless, and the extension keys.
 
     Parameters
     ----------
@@ -420,87 +316,24 @@ def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None
         Each names the resource and field at fault; empty when the descriptor can be used.
     """
     ck = _Checker(file, lines)
-    if not ck.mapping(package, (), "", "the data dictionary"):
-        return ck.out
-    ck.keys(package, _PACKAGE_KEYS, (), "")
+    if not isinstance(package, dict):
+        return [Violation(file, None, None, f"the data dictionary must be a mapping of keys to values, found {type(package).__name__}")]
+    ck.keys(package, "package", (), "")
     src = package.get("source")
-    if ck.mapping(src, ("source",), "source", "'source'"):
-        ck.string(src, "path", ("source",), "source", required=True)
-        if ck.string(src, "sha256", ("source",), "source", required=True) and not re.fullmatch(r"[0-9a-f]{64}", src["sha256"]):
-            ck.add(("source", "sha256"), "source", "'sha256' must be 64 lower-case hexadecimal digits")
-    seen_fields: dict[int, str] = {}
-    for i, f in enumerate(package.get("provenanceFields", [])):
-        _check_field(ck, f, ("provenanceFields", i), f"provenanceFields[{i}]")
-        seen_fields[id(f)] = f"provenanceFields[{i}]"
+    if not isinstance(src, dict):
+        ck.add(("source",), "source", f"'source' must be a mapping of keys to values, found {type(src).__name__}")
+    elif not all(isinstance(src.get(k), str) for k in ("path", "sha256")) or not re.fullmatch(r"[0-9a-f]{64}", src["sha256"]):
+        ck.add(("source",), "source", "'path' (the source's file in data/) and 'sha256' (64 lower-case hexadecimal digits) are required")
+    seen = {id(f): f"provenanceFields[{i}]" for i, f in enumerate(package.get("provenanceFields", []))}
     resources = package.get("resources")
-    if not isinstance(resources, list) or not resources:
+    if not isinstance(resources, list) or not resources or not all(isinstance(r, dict) for r in resources):
         ck.add(("resources",), "", "'resources' must be a non-empty list of resources")
         return ck.out
-    names: dict[str, list[str]] = {}
-    usable = []
+    schemas = {r["name"]: r["schema"] for r in resources if isinstance(r.get("name"), str) and isinstance(r.get("schema"), dict)}
+    names = {name: [f.get("name") for f in s.get("fields", []) if isinstance(f, dict)] for name, s in schemas.items()}
     for i, res in enumerate(resources):
-        path = ("resources", i)
-        if not ck.mapping(res, path, f"resource {i + 1}", "a resource"):
-            continue
-        name = res.get("name") if isinstance(res.get("name"), str) else f"#{i + 1}"
-        where = f"resource '{name}'"
-        ck.keys(res, _RESOURCE_KEYS, path, where)
-        if ck.string(res, "name", path, where, required=True):
-            if not re.fullmatch(r"[a-z0-9._-]+", res["name"]):
-                ck.add(path + ("name",), where, "a resource name may hold only lower-case letters, digits, '.', '_' and '-'")
-            if res["name"] in names:
-                ck.add(path + ("name",), where, "two resources have this name")
-        if ck.string(res, "path", path, where, required=True) and (res["path"].startswith("/") or ".." in res["path"].split("/")):
-            ck.add(path + ("path",), where, "'path' must be relative and stay inside data/")
-        for key in ("title", "description"):
-            ck.string(res, key, path, where)
-        for key in ("provenance", "allowDuplicateRows"):
-            ck.boolean(res, key, path, where)
-        schema = res.get("schema")
-        if not ck.mapping(schema, path + ("schema",), where, "'schema'"):
-            continue
-        ck.keys(schema, _SCHEMA_KEYS, path + ("schema",), where)
-        flds = schema.get("fields")
-        if not isinstance(flds, list) or not flds:
-            ck.add(path + ("schema",), where, "'schema' must have 'fields', a non-empty list of fields")
-            continue
-        for j, f in enumerate(flds):
-            fname = f.get("name") if isinstance(f, dict) else None
-            fwhere = f"{where}, field '{fname}'" if fname else f"{where}, field {j + 1}"
-            if isinstance(f, dict):
-                if id(f) in seen_fields:
-                    ck.add(
-                        path + ("schema", "fields", j),
-                        fwhere,
-                        f"this field is a YAML alias of {seen_fields[id(f)]}; write '- <<: *anchor' so that each resource has its own copy",
-                    )
-                seen_fields[id(f)] = fwhere
-            _check_field(ck, f, path + ("schema", "fields", j), fwhere)
-        fnames = [f.get("name") for f in flds if isinstance(f, dict)]
-        for dup in sorted({n for n in fnames if fnames.count(n) > 1 and isinstance(n, str)}):
-            ck.add(path + ("schema", "fields"), where, f"two fields are called '{dup}'")
-        by_name = {f.get("name"): f for f in flds if isinstance(f, dict)}
-        for fname, f in by_name.items():
-            other = f.get("notBefore")
-            if isinstance(other, str) and (other not in by_name or by_name[other].get("type") != f.get("type")):
-                ck.add(
-                    path + ("schema", "fields"),
-                    f"{where}, field '{fname}'",
-                    f"'notBefore' must name another field of type {f.get('type')} in this resource, found {other!r}",
-                )
-        pk = schema.get("primaryKey")
-        if pk is None:
-            close = [k for k in schema if k.lower() == "primarykey"]
-            ck.add(path + ("schema",), where, "'primaryKey' is required" + (f" (found '{close[0]}')" if close else ""))
-        elif not isinstance(pk, str) or pk not in by_name:
-            ck.add(path + ("schema", "primaryKey"), where, f"'primaryKey' must name one field of the resource, found {pk!r}")
-        if res.get("provenance") is True:
-            for col in PROVENANCE_FIELDS:
-                if col not in by_name:
-                    ck.add(path + ("schema", "fields"), where, f"a resource with provenance must have the field '{col}'")
-        names[name] = [n for n in fnames if isinstance(n, str)]
-        usable.append((i, res, where))
-    for i, res, where in usable:
-        for key in ("foreignKeys", "extendedForeignKeys"):
-            _check_foreign_keys(ck, res, key, names, ("resources", i), where)
+        ck.keys(res, "resource", ("resources", i), f"resource '{res.get('name')}'")
+        _check_resource(ck, res, names, seen, ("resources", i))
+    if not ck.out:  # frictionless needs a descriptor of the right shape
+        _frictionless(ck, package)
     return ck.out
