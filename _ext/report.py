@@ -31,11 +31,14 @@
    bug tracker (https://sourceforge.net/p/docutils/bugs/): "HTML5 writer: citations use the
    deprecated role doc-biblioentry as children of role=list; use role=listitem". The test
    ``test_docutils_still_writes_doc_biblioentry`` fails when Docutils fixes it, so this can go.
+6. **Every page has a meta description**: its first paragraph, shortened, added through the
+   ``metatags`` value of Sphinx's public ``html-page-context`` event (:func:`page_description`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
 import json
 import re
@@ -236,6 +239,19 @@ def _finished(app: Sphinx, exception: Exception | None) -> None:
         raise ExtensionError(f"the site would publish local paths (print relative paths, or none):\n{shown}")
 
 
+def page_description(doctree: nodes.document | None, limit: int = 200, shortest: int = 60) -> str:
+    """A page's first paragraph of at least ``shortest`` characters (not an edition line) as one line of
+    plain text, cut at a word before ``limit`` characters."""
+    texts = (" ".join(p.astext().split()) for p in doctree.findall(nodes.paragraph)) if doctree is not None else iter(())
+    text = next((t for t in texts if len(t) >= shortest), "")
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit - 1)] + "…"
+
+
+def _describe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: nodes.document | None) -> None:
+    if text := page_description(doctree):
+        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(text)}" />'
+
+
 def visit_citation(self, node: nodes.citation) -> None:
     """Open a bibliography entry as a list item (see point 5 of the module's docstring)."""
     if not isinstance(node.previous_sibling(), nodes.citation):
@@ -258,5 +274,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", _note_reads)
     app.connect("doctree-read", _register_source_anchors)
     app.add_post_transform(SinglePageFragments)
+    app.connect("html-page-context", _describe)
     app.connect("build-finished", _finished, priority=900)  # after the downloads are written, so they are scanned too
     return {"version": "3.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -50,6 +50,17 @@ def test_every_chapter_of_the_book_declares_its_reads():
         assert report.declared_reads(json.loads(path.read_text(encoding="utf-8"))) is not None, path.name
 
 
+def test_a_page_is_described_by_its_first_real_paragraph():
+    from docutils import nodes
+
+    doc = nodes.document(None, None)
+    doc += nodes.paragraph(text="Edition 2.1.0 (what changed).")
+    doc += nodes.paragraph(text="The mayor took a delegation round the zone " + "and its firms " * 20)
+    text = report.page_description(doc, limit=80)
+    assert text.startswith("The mayor took") and text.endswith("…") and len(text) <= 80
+    assert report.page_description(None) == "" and report.page_description(nodes.document(None, None)) == ""
+
+
 def test_local_paths_are_found_with_file_and_line(tmp_path):
     (tmp_path / "page.html").write_text("<p>fine</p>\n<pre>/home/someone/book/analysis/load.py</pre>\n")
     (tmp_path / "ok.txt").write_text("nothing local here\n")
