@@ -926,6 +926,29 @@ def _(ds):
     assert shown.loc["x.b", "alpha, one"] == "undefined" and shown.loc["x.b", "alpha, two"] == "" and shown.loc["x.a", "reading"] == "reliable"
 
 
+@case("queries.reliability.coding_before", "queries.reliability.first_recoding")
+def _(ds):
+    tables = {"claims": pd.DataFrame({"claim_id": ["Z01", "Z02"], "evaluative": pd.array([True, False], dtype="boolean")})}
+    log = pd.DataFrame(
+        {
+            "change_id": ["R01", "R02", "R03"],
+            "table": ["claims", "claims", "claims"],
+            "row_id": ["Z01", "Z01", "Z09"],
+            "column": ["evaluative", "evaluative", "(row)"],
+            "old": ["false", "", ""],
+            "new": ["", "true", "Z09"],
+        }
+    )
+    assert coding_before_values(reliability.coding_before(tables, log, "R01")) == [False, False]  # the earliest old value wins
+    assert coding_before_values(reliability.coding_before(tables, log, None)) == [True, False] and tables["claims"].evaluative[0]
+    adjudication = pd.DataFrame({"coding": ["coding_b", "coding_b", "coding_c"], "reason": ["recoded (R12)", "see R09 and R10", "none"]})
+    assert reliability.first_recoding(adjudication, "coding_b") == "R09" and reliability.first_recoding(adjudication, "coding_c") is None
+
+
+def coding_before_values(tables: dict) -> list:
+    return list(tables["claims"].evaluative)
+
+
 @case("queries.overview.table_summary")
 def _(ds):
     s = overview.table_summary(ds)

@@ -674,7 +674,7 @@ def passages_meetings(ds: Dataset) -> int:
     return int(_passages(ds).genre.eq("meeting").sum())
 
 
-@_concept("peers.has_quantity, has_deadline, has_budget, has_unit")
+@_concept("peers.has_quantity, peers.has_deadline, peers.has_budget, peers.has_unit")
 def passages_no_mark(ds: Dataset) -> int:
     """Of those, passages that set none of the four marks (amount, deadline, budget, responsible body)."""
     from ..data.peers import SPECIFICITY_FLAGS

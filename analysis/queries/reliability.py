@@ -37,6 +37,8 @@ __all__ = [
     "link_matrices",
     "reliability_table",
     "rounds_table",
+    "coding_before",
+    "first_recoding",
     "disagreements",
     "unreliable",
     "standing",
@@ -316,6 +318,63 @@ def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] |
         alpha, percent, n = agreement(matrix, "nominal")
         rows.append({"variable": name, "level": "nominal", "units": n, "alpha": alpha, "percent agreement": percent})
     return pd.DataFrame(rows)
+
+
+def coding_before(tables: Coding, log: pd.DataFrame, first: str | None) -> dict[str, pd.DataFrame]:
+    """A coding as it stood before the logged change ``first`` and every later one.
+
+    Each later change of a cell of a coded table is undone, latest first, so the cell holds the
+    ``old`` value of its earliest such change (read with the column's type). Rows a later change
+    added or removed stay as they are. With ``first`` None, or not in the log, the tables are returned as they are.
+
+    Parameters
+    ----------
+    tables : Mapping[str, pandas.DataFrame]
+        The coding now.
+    log : pandas.DataFrame
+        The recoding log: ``change_id``, ``table``, ``row_id``, ``column``, ``old``, in the order made.
+    first : str or None
+        The id of the first change to undo.
+    """
+    out = {name: frame.copy() for name, frame in tables.items()}
+    ids = list(log.change_id)
+    if first is None or first not in ids:
+        return out
+    keys = {**GIVEN, **SEGMENTED}
+    for r in reversed(log.iloc[ids.index(first) :].to_dict("records")):
+        table, column = str(r["table"]), str(r["column"])
+        frame = out.get(table)
+        if frame is None or table not in keys or column not in frame.columns:
+            continue  # a row added or removed, or a table no coder codes
+        hit = frame.index[frame[keys[table]] == r["row_id"]]
+        if len(hit):
+            frame.loc[hit[0], column] = _typed(r["old"], frame[column])
+    return out
+
+
+def _typed(text: object, column: pd.Series) -> object:
+    """A logged value (CSV text) in the type of ``column``; empty is missing."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)) or str(text) == "":
+        return pd.NA if column.dtype != object else None
+    text = str(text)
+    if pd.api.types.is_bool_dtype(column):
+        return text == "true"
+    if pd.api.types.is_integer_dtype(column):
+        return int(text)
+    if pd.api.types.is_float_dtype(column):
+        return float(text)
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return pd.Timestamp(text)
+    return text
+
+
+def first_recoding(adjudication: pd.DataFrame, coding: str) -> str | None:
+    """The earliest recoding-log change (``R``-id) that the adjudication of ``coding`` names in its reasons, or None."""
+    import re
+
+    rows = adjudication[adjudication.coding.eq(coding)]
+    found = sorted({m for reason in rows.reason for m in re.findall(r"\bR(\d+)\b", str(reason))}, key=int)
+    return f"R{found[0]}" if found else None
 
 
 def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
