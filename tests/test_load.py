@@ -27,7 +27,7 @@ TABLE_ROWS = {
     "codebook": 90,
     "recoding_log": 80,
     "translation_notes": 28,
-    "adjudication": 31,
+    "adjudication": 36,
 }
 
 

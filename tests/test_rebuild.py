@@ -111,14 +111,11 @@ def test_a_table_edit_runs_its_readers_and_reaches_pages_and_downloads(book):
 
 @pytest.mark.parametrize(
     "name, code, expected",
-    # A build that raises makes Sphinx delete its saved environment, so the next build runs every
-    # chapter again: the case that ends in a warning comes first, then the one that fails as the
-    # build finishes, then the one that stops it while a chapter runs. (A chapter that raises any
-    # other error is the end-to-end mutation case M01 below: its statement error stops the build.)
+    # This one ends in a warning, so Sphinx keeps its saved environment and the next build runs only what
+    # changed. A build that raises makes Sphinx delete it, so the cases that raise come last in this
+    # module (a local path, the mutation M01, a quote), where no build but a failing one follows them.
     [
         ("writes to stderr", "import sys\nsys.stderr.write('a warning on stderr\\n')", "stderr"),
-        ("prints a local path", "import analysis\nprint(analysis.__file__)", "the site would publish local paths"),
-        ("quotes words its row does not hold", "q('TD06:70 countries')", "'70 countries' is not part of the quote of TD06"),
     ],
 )
 def test_a_broken_chapter_stops_the_strict_build(book, name, code, expected):
@@ -128,13 +125,9 @@ def test_a_broken_chapter_stops_the_strict_build(book, name, code, expected):
         out = proc.stdout + proc.stderr
         assert proc.returncode != 0, f"{name}: the strict build passed"
         assert expected in out, why(proc)
-        if name == "prints a local path":
-            assert re.search(r"chapters/glossary\.html:\d+: .*analysis/", out), "the message names the page and line of the path"
 
 
 def test_the_book_builds_again_once_the_broken_chapter_is_restored(book):
-    # one recovery build after the three failures above (a failed read leaves no environment, so each
-    # recovery is a cold build; the failures do not need one between them)
     assert strict(book).returncode == 0
 
 
@@ -175,7 +168,7 @@ def _apply(book: Path, m: dict[str, str]) -> None:
 
 def test_mutations_end_to_end(book):
     """M14 changes the words on the page, and a registered statement its page no longer shows stops the strict build (one build,
-    since the register's check only warns and the pages are still written); then M01 stops the build, naming its statement."""
+    since the register's check only warns and the pages are still written)."""
     span = re.compile(r'id="statement-st61"[^>]*>(.*?)</span>', re.S)
     before = span.search(page(book, "peers")).group(1)
     m = _mutation("M14")
@@ -188,8 +181,32 @@ def test_mutations_end_to_end(book):
         proc = strict(book)
         assert proc.returncode != 0 and "statement ST20 is registered for chapters/visit but no page shows it" in proc.stdout + proc.stderr, why(proc)
         assert span.search(page(book, "peers")).group(1) != before, "M14 did not change the words it makes false"
+
+
+def test_a_chapter_that_prints_a_local_path_stops_the_build_naming_page_and_line(book):
+    """The check runs as the build finishes and raises, so Sphinx deletes its saved environment: the raising cases come last."""
+    with Restore(book, "chapters/glossary.ipynb"):
+        edit_notebook(book / "chapters/glossary.ipynb", "code", lambda s: s + "\nimport analysis\nprint(analysis.__file__)\n")
+        proc = strict(book)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0 and "the site would publish local paths" in out, why(proc)
+        assert re.search(r"chapters/glossary\.html:\d+: .*analysis/", out), "the message names the page and line of the path"
+
+
+def test_a_false_statement_stops_the_build_naming_it(book):
+    """The mutation M01 makes a checked statement false: its chapter raises, naming the statement."""
     m = _mutation("M01")
     with Restore(book, m["file"]):
         _apply(book, m)
         proc = strict(book)
         assert proc.returncode != 0 and "statement ST02" in proc.stdout + proc.stderr, why(proc)
+
+
+def test_a_chapter_that_quotes_words_its_row_does_not_hold_stops_the_build(book):
+    """Last: the chapter raises (the saved environment is already gone, so the build runs chapters until this one)."""
+    with Restore(book, "chapters/glossary.ipynb"):
+        edit_notebook(
+            book / "chapters/glossary.ipynb", "code", lambda s: s + "\nfrom analysis.views.prose import quoter\nq = quoter(ds)\nq('TD06:70 countries')\n"
+        )
+        proc = strict(book)
+        assert proc.returncode != 0 and "'70 countries' is not part of the quote of TD06" in proc.stdout + proc.stderr, why(proc)
