@@ -22,7 +22,7 @@ KEY_FIGURES = {
     "claims_zone": 8,
     "claims_zone_judgement": 7,
     "claims_corroborated": 1,
-    "claims_judgement": 9,
+    "claims_judgement": 8,
     "activities": 13,
     "directives": 11,
     "directives_with_any_mark": 0,
@@ -42,7 +42,7 @@ def test_key_figures_of_this_article(ds):
 
 
 def test_claim_grades_of_this_article(ds):
-    assert ledger.grade_counts(ds).to_dict() == {"corroborated": 1, "checkable, not corroborated": 18, "judgement": 9}
+    assert ledger.grade_counts(ds).to_dict() == {"corroborated": 1, "checkable, not corroborated": 19, "judgement": 8}
 
 
 def test_claims_per_enterprise_of_this_article(ds):

@@ -391,7 +391,7 @@ def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         One row per variable any round measured: ``variable``, ``level``, ``alpha (<round>)``,
         ``percent (<round>)`` and ``units (<round>)`` per round (NaN where that round did not code it), then ``alpha``,
         ``percent agreement``, ``units`` and ``round`` of the latest round that did, which
-        :func:`unreliable` and :func:`standing` read.
+        :func:`unreliable` and :func:`standing` read, and ``lowest``, its lowest alpha in any round.
     """
     order: list[str] = []
     level: dict[str, str] = {}
@@ -407,7 +407,8 @@ def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             latest[var] = {"alpha": r["alpha"], "percent agreement": r["percent agreement"], "units": r["units"], "round": name}
     columns = [c for name in rounds for c in (f"alpha ({name})", f"percent ({name})", f"units ({name})")]
     rows = [{"variable": v, "level": level[v], **{c: wide[v].get(c, float("nan")) for c in columns}, **latest[v]} for v in order]
-    return pd.DataFrame(rows, columns=["variable", "level", *columns, "alpha", "percent agreement", "units", "round"])
+    table = pd.DataFrame(rows, columns=["variable", "level", *columns, "alpha", "percent agreement", "units", "round"])
+    return table.assign(lowest=table[[f"alpha ({name})" for name in rounds]].min(axis=1, skipna=True))
 
 
 def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | None = None) -> pd.DataFrame:
@@ -439,14 +440,15 @@ def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | Non
     return pd.DataFrame(rows, columns=["unit", "variable", *coders])
 
 
-def unreliable(table: pd.DataFrame) -> dict[str, float]:
-    """Each variable (``table.column``) with a reading whose alpha is below 0.667, with its lowest alpha.
+def unreliable(table: pd.DataFrame, below: float = THRESHOLDS[0], column: str = "alpha") -> dict[str, float]:
+    """Each variable (``table.column``) with a reading whose alpha is below ``below`` (by default 0.667), with its lowest alpha.
 
-    ``table`` is :func:`reliability_table`'s; undefined alphas are not below anything.
+    ``table`` is :func:`reliability_table`'s, or :func:`rounds_table`'s, whose ``lowest`` column
+    (``column="lowest"``) holds each variable's lowest alpha in any round; undefined alphas are not below anything.
     """
     out: dict[str, float] = {}
-    for name, alpha in zip(table["variable"], table["alpha"], strict=True):
-        if alpha == alpha and alpha < THRESHOLDS[0]:
+    for name, alpha in zip(table["variable"], table[column], strict=True):
+        if alpha == alpha and alpha < below:
             key = name.split(" ")[0]
             out[key] = min(alpha, out.get(key, alpha))
     return out

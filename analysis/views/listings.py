@@ -182,7 +182,7 @@ def facts_table(ds: Dataset, fact_ids: list[str] | None, caption: str, name: str
 def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = None) -> Table:
     """A rounds table (:func:`analysis.queries.reliability.rounds_table`) as a readable table.
 
-    Per round, alpha to two places ("undefined" where it is, empty where that round did not code
+    Per round, alpha to three places ("undefined" where it is, empty where that round did not code
     the variable), percent agreement to a whole number and the units compared; then Krippendorff's
     reading of the latest round.
     """
@@ -192,7 +192,7 @@ def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = No
     out = table[["variable", "level"]].copy()
     for r in rounds:
         alpha, percent = table[f"alpha ({r})"], table[f"percent ({r})"]
-        out[f"alpha, {r}"] = ["" if p != p else "undefined" if a != a else f"{a:.2f}" for a, p in zip(alpha, percent, strict=True)]
+        out[f"alpha, {r}"] = ["" if p != p else "undefined" if a != a else f"{a:.3f}" for a, p in zip(alpha, percent, strict=True)]
         out[f"% agreement, {r}"] = ["" if p != p else f"{p:.0f}" for p in percent]
         out[f"units, {r}"] = ["" if n != n else f"{n:.0f}" for n in table[f"units ({r})"]]
     out["reading"] = table.alpha.map(standing)

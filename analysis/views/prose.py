@@ -288,13 +288,13 @@ def reliability_words(table: pd.DataFrame) -> str:
     return f"Of the {n} coded variables measured, " + "; ".join(parts)
 
 
-def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float]) -> str:
-    """One sentence on which registered statements rest on a variable below alpha 0.667 (``unreliable``,
+def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float], below: float = 0.667) -> str:
+    """One sentence on which registered statements rest on a variable below alpha ``below`` (``unreliable``,
     from :func:`analysis.queries.reliability.unreliable`), each of which carries a caveat."""
     from ..queries.statements import rests_on
 
     if not unreliable:
-        return "No coded variable is below 0.667, so no registered statement needs a caveat"
+        return f"No coded variable is below {below:g}, so no registered statement needs a caveat"
     hits = {v: [r.statement_id for _, r in statements.iterrows() if v in rests_on(r, codebook)] for v in sorted(unreliable)}
     parts = [
         (f"{ids[0]} rests on {v} and says so in a caveat" if len(ids) == 1 else f"{', '.join(ids)} rest on {v} and say so in caveats")
