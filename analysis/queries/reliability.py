@@ -324,8 +324,9 @@ def coding_before(tables: Coding, log: pd.DataFrame, first: str | None) -> dict[
     """A coding as it stood before the logged change ``first`` and every later one.
 
     Each later change of a cell of a coded table is undone, latest first, so the cell holds the
-    ``old`` value of its earliest such change (read with the column's type). Rows a later change
-    added or removed stay as they are. With ``first`` None, or not in the log, the tables are returned as they are.
+    ``old`` value of its earliest such change (read with the column's type), and a row a later
+    change added (``column`` ``(row)``, ``old`` empty) is dropped; a row a later change removed cannot
+    be restored and stays out. With ``first`` None, or not in the log, the tables are returned as they are.
 
     Parameters
     ----------
@@ -344,8 +345,13 @@ def coding_before(tables: Coding, log: pd.DataFrame, first: str | None) -> dict[
     for r in reversed(log.iloc[ids.index(first) :].to_dict("records")):
         table, column = str(r["table"]), str(r["column"])
         frame = out.get(table)
-        if frame is None or table not in keys or column not in frame.columns:
-            continue  # a row added or removed, or a table no coder codes
+        if frame is None or table not in keys:
+            continue  # a table no coder codes
+        if column == "(row)" and (r["old"] is None or not isinstance(r["old"], str) or r["old"] == ""):
+            out[table] = frame[frame[keys[table]] != r["row_id"]].reset_index(drop=True)  # a row added later
+            continue
+        if column not in frame.columns:
+            continue
         hit = frame.index[frame[keys[table]] == r["row_id"]]
         if len(hit):
             frame.loc[hit[0], column] = _typed(r["old"], frame[column])
