@@ -20,6 +20,16 @@ def copy_book(dest: Path) -> Path:
     return dest
 
 
+def keep_appendices_only(book: Path) -> Path:
+    """Make a copy a partial book of the reuse appendix and the data dictionary, the other pages removed
+    (a page outside the table of contents would be reported as an orphan)."""
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/reuse\nchapters:\n  - file: chapters/dictionary\n", encoding="utf-8")
+    for page in (book / "chapters").iterdir():
+        if page.name not in {"reuse.md", "dictionary.ipynb", "_cite.md"} and page.suffix in {".md", ".ipynb"}:
+            page.unlink()
+    return book
+
+
 def build(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     """Run ``jupyter-book build <root> <args>`` and return the finished process (output as text)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -68,15 +68,10 @@ def test_a_font_cache_written_before_the_cjk_font_was_installed_does_not_break_f
 @pytest.mark.xdist_group("no-apt")
 def test_without_apt_the_set_up_and_build_make_the_html_and_say_what_they_skipped(tmp_path):
     """On a machine without apt, Chromium, a CJK font or npm, tools/build.sh still builds the HTML and says, one line each, what it skipped."""
-    from bookutil import copy_book
+    from bookutil import copy_book, keep_appendices_only
 
-    book = copy_book(tmp_path / "book")
-    # a partial book (the reuse appendix and the dictionary), as tests/test_reuse.py builds: what differs
-    # without apt is the set-up and the PDF step, not the chapters
-    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/reuse\nchapters:\n  - file: chapters/dictionary\n", encoding="utf-8")
-    for page in (book / "chapters").iterdir():
-        if page.name not in {"reuse.md", "dictionary.ipynb", "_cite.md"} and page.suffix in {".md", ".ipynb"}:
-            page.unlink()
+    # a partial book, as tests/test_reuse.py builds: what differs without apt is the set-up and the PDF step, not the chapters
+    book = keep_appendices_only(copy_book(tmp_path / "book"))
     # An environment of its own that sees the installed packages (a .pth file) and whose stamp says the
     # lock is installed, so set-up installs nothing into the developer's .venv; apt is what is absent.
     venv = tmp_path / "venv"

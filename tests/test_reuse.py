@@ -38,7 +38,7 @@ from analysis.views.markup import escape_markdown
 import binder_requirements as binder  # tools/ and _ext/ are on pytest's pythonpath (pyproject.toml)
 import cite
 import downloads
-from bookutil import ROOT, build, copy_book, warnings, why
+from bookutil import ROOT, build, copy_book, keep_appendices_only, warnings, why
 
 BIN = Path(sys.executable).parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -264,11 +264,7 @@ PLANTED_DESCRIPTION = "<img src=x onerror=alert(1)> {glue:text}`words` [click](j
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A strict build of the reuse and dictionary appendices, with markup planted in the dictionary."""
-    book = copy_book(tmp_path_factory.mktemp("reuse") / "book")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/reuse\nchapters:\n  - file: chapters/dictionary\n", encoding="utf-8")
-    for page in (book / "chapters").iterdir():  # pages outside this partial book would be reported as orphans
-        if page.name not in {"reuse.md", "dictionary.ipynb", "_cite.md"} and page.suffix in {".md", ".ipynb"}:
-            page.unlink()
+    book = keep_appendices_only(copy_book(tmp_path_factory.mktemp("reuse") / "book"))
     descriptor = book / "data/datapackage.yaml"
     text = descriptor.read_text(encoding="utf-8")
     first = yaml.safe_load(text)["resources"][0]

@@ -159,6 +159,15 @@ def _value(v: object, read: str) -> object:
     return v
 
 
+def _reading(frames: Mapping[str, pd.DataFrame], coder: str, pos: int | None, var: Variable) -> object:
+    """A coder's value of ``var`` on one unit, as agreement reads it: None where the coder has no such unit, or
+    where an empty cell is no value to agree on (an interval variable, or one whose empty means "does not apply")."""
+    if pos is None:
+        return None
+    value = _value(frames[coder].iloc[pos][var.column], var.read)
+    return None if value == "(empty)" and (var.level == "interval" or var.skip_empty) else value
+
+
 def agreement(values: np.ndarray, level: str) -> tuple[float, float, int]:
     """Krippendorff's alpha, the percent of agreeing pairs, and the number of pairable units.
 
@@ -309,9 +318,7 @@ def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] |
         if var.table not in cache:
             cache[var.table] = aligned(codings, var.table)
         units, frames = cache[var.table]
-        matrix = np.array([[None if u[c] is None else _value(frames[c].iloc[u[c]][var.column], var.read) for u in units] for c in coders], dtype=object)
-        if var.level == "interval" or var.skip_empty:
-            matrix = np.array([[None if (v is None or v == "(empty)") else v for v in row] for row in matrix], dtype=object)
+        matrix = np.array([[_reading(frames, c, u[c], var) for u in units] for c in coders], dtype=object)
         alpha, percent, n = agreement(matrix, var.level)
         rows.append({"variable": var.name, "level": var.level, "units": n, "alpha": alpha, "percent agreement": percent})
     for name, matrix in link_matrices(codings, cache).items():
@@ -436,9 +443,7 @@ def disagreements(codings: Mapping[str, Coding], variables: list[Variable] | Non
         for u in units:
             if sum(u[c] is not None for c in coders) < 2:
                 continue
-            values = {c: (None if u[c] is None else _value(frames[c].iloc[u[c]][var.column], var.read)) for c in coders}
-            if var.skip_empty:
-                values = {c: (None if v == "(empty)" else v) for c, v in values.items()}
+            values = {c: _reading(frames, c, u[c], var) for c in coders}
             present = [v for v in values.values() if v is not None]
             if len(set(map(str, present))) > 1:
                 first = next(c for c in coders if u[c] is not None)

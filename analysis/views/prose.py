@@ -288,10 +288,13 @@ def reliability_words(table: pd.DataFrame) -> str:
     return f"Of the {n} coded variables measured, " + "; ".join(parts)
 
 
-def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float], below: float = 0.667) -> str:
-    """One sentence on which registered statements rest on a variable below alpha ``below`` (``unreliable``,
-    from :func:`analysis.queries.reliability.unreliable`), each of which carries a caveat."""
+def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float], below: float | None = None) -> str:
+    """One sentence on which registered statements rest on a variable below alpha ``below`` (by default
+    Krippendorff's 0.667; ``unreliable``, from :func:`analysis.queries.reliability.unreliable`), each of which carries a caveat."""
+    from ..queries.reliability import THRESHOLDS
     from ..queries.statements import rests_on
+
+    below = THRESHOLDS[0] if below is None else below
 
     if not unreliable:
         return f"No coded variable is below {below:g}, so no registered statement needs a caveat"
