@@ -51,7 +51,7 @@ def test_claims_per_enterprise_of_this_article(ds):
 
 def test_directive_links_of_this_article(ds):
     linked = directives.linked_directives(ds)
-    assert linked[linked > 0].index.tolist() == ["D03", "D04", "D06", "D08", "D09", "D11"] and linked.sum() == 11
+    assert linked[linked > 0].index.tolist() == ["D03", "D05", "D06", "D08", "D09", "D11"] and linked.sum() == 15
 
 
 def test_paragraphs_of_this_article(ds):

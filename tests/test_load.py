@@ -19,15 +19,15 @@ TABLE_ROWS = {
     "external_facts": 42,
     "sources": 50,
     "claim_context": 25,
-    "directive_evidence": 11,
+    "directive_evidence": 15,
     "inferences": 25,
-    "statements": 59,
+    "statements": 60,
     "peers": 53,
     "other_tours": 3,
     "codebook": 90,
-    "recoding_log": 86,
+    "recoding_log": 98,
     "translation_notes": 28,
-    "adjudication": 36,
+    "adjudication": 51,
 }
 
 

@@ -97,7 +97,9 @@ def test_a_statement_on_an_unreliable_variable_needs_its_caveat_and_only_it_has_
     ds = load_all()
     row = ds.statements.set_index("statement_id", drop=False).loc["ST23"]
     assert "claims.evaluative" in rests_on(row, ds.codebook)  # through its concept's codebook rule
-    problems = check_caveats(ds.statements, ds.codebook, {"claims.evaluative": 0.5, "activities.location_id": 0.5, "peers.has_deadline": 0.5})
+    problems = check_caveats(
+        ds.statements, ds.codebook, {"claims.evaluative": 0.5, "activities.location_id": 0.5, "peers.has_deadline": 0.5, "directive_evidence.link_id": 0.5}
+    )
     assert {p.message.split(" rests")[0] for p in problems} >= {"chapters/visit: statement ST23"}
     assert all(p.column == "caveat" and "alpha = 0.50" in p.message for p in problems)
     marked = ds.statements.assign(
@@ -134,10 +136,37 @@ def test_the_books_findings_carry_the_caveats_its_blind_codings_call_for(book_co
     from analysis.queries.statements import check_caveats
 
     ds, codings = book_codings
-    assert set(codings) == {"coding_b", "coding_c"}
-    table = rounds_table({name: reliability_table({"book": _faced(ds, name), name: coding}) for name, coding in codings.items()})
+    assert set(codings) == {"coding_b", "coding_c", "coding_d", "coding_e"}
+    table = rounds_table({name: reliability_table({"book": _faced(ds, name), name: _units(ds, codings, name)}) for name in codings})
     assert check_caveats(ds.statements, ds.codebook, unreliable(table, below=0.8, column="lowest")) == []
-    assert set(unreliable(table, below=0.8, column="lowest")) == {"activities.actor_id", "activities.location_id", "peers.has_deadline"}
+    low = {"activities.actor_id", "activities.location_id", "peers.has_deadline", "directive_evidence.link_id"}
+    assert set(unreliable(table, below=0.8, column="lowest")) == low
+    links = table.set_index("variable").loc["directive_evidence.link_id (links)"]
+    assert links["alpha (coding_e)"] >= 0.8 > links["alpha (coding_d)"]  # the rewritten rule was reproduced blind
+
+
+def _units(ds, codings, name: str) -> dict:
+    """A coding with the units its coder was given: the links of coding_d were coded on coding_c's units, those of coding_e on the book's."""
+    from analysis.queries.reliability import SEGMENTED
+
+    given = {"coding_d": codings["coding_c"], "coding_e": {t: ds.tables[t] for t in SEGMENTED}}.get(name, {})
+    return {**given, **codings[name]}
+
+
+@pytest.mark.parametrize("coding", ["coding_d", "coding_e"])
+def test_the_adjudication_covers_every_disputed_link(book_codings, coding):
+    from analysis.queries.reliability import link_matrices
+
+    ds, codings = book_codings
+    pair = {"book": _faced(ds, coding), "other": _units(ds, codings, coding)}
+    matrix = link_matrices(pair)["directive_evidence.link_id (links)"]
+    disputed = sum(1 for b, o in matrix.T if b is not None and o is not None and b != o)
+    rows = ds.adjudication[ds.adjudication.coding.eq(coding) & ds.adjudication.variable.eq("directive_evidence.link_id")]
+    assert disputed == len(rows) > 0, f"{coding}: {disputed} disputed links, {len(rows)} rows in data/adjudication.csv"
+    assert all(final in {"linked", "not linked"} for final in rows.final)
+    kept = set(zip(ds.directive_evidence.directive_id, ds.directive_evidence.evidence_id, strict=True))
+    for unit, final in zip(rows.unit, rows.final, strict=True):  # the book holds each resolution
+        assert (tuple(unit.split("/")) in kept) == (final == "linked"), f"{coding} {unit}: the book's links do not hold {final!r}"
 
 
 @pytest.mark.parametrize("coding", ["coding_b", "coding_c"])

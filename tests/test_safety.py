@@ -41,7 +41,7 @@ FIGURE_MATH = "Davos: $5m to $6m"  # drawn in the timeline figure
 #: (file, id column, id, column, payload). Each marker INJ-... must never run.
 CELLS = [
     ("topics.csv", "topic_id", "T02", "topic", "<script>alert('INJ-directive')</script>"),
-    ("directive_evidence.csv", "link_id", "E03", "rationale", "<img src=x onerror=alert('INJ-evidence')>"),
+    ("directive_evidence.csv", "link_id", "E01", "rationale", "<img src=x onerror=alert('INJ-evidence')>"),
     ("claims.csv", "claim_id", "TD01", "statement", f"Tiandy {ROLE} **bold** {MATH} [link](javascript:alert('INJ-claim')) <script>alert('INJ-claim')</script>"),
     # a statement may add words to its sentence only by naming the inference that adds them (a loader rule)
     ("claims.csv", "claim_id", "TD01", "statement_inference", "I14"),

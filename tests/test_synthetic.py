@@ -904,8 +904,14 @@ def _(ds):
     assert reliability.unitizing_table(codings).set_index("units").loc["claims", "found by every coder"] == len(ds.claims)
     table = reliability.reliability_table(codings, [reliability.Variable("claims", "claim_type")]).set_index("variable")
     assert table.loc["claims.claim_type", "percent agreement"] == 75.0
-    assert table.loc["claim_context.relation", "percent agreement"] == 100.0 and "directive_evidence (links)" in table.index
-    assert set(reliability.link_matrices(codings)) == {"claim_context.relation", "directive_evidence (links)"}
+    assert table.loc["claim_context.relation", "percent agreement"] == 100.0 and "directive_evidence.link_id (links)" in table.index
+    assert set(reliability.link_matrices(codings)) == {"claim_context.relation", "directive_evidence.link_id (links)"}
+    other["directive_evidence"] = ds.directive_evidence.iloc[1:]  # one link the other coder did not make
+    links_only = reliability.reliability_table(codings, []).set_index("variable")
+    assert list(links_only.index) == ["claim_context.relation", "directive_evidence.link_id (links)"]
+    pairs = len(ds.directives) * (len(ds.claims) + len(ds.activities) + len(ds.topics))  # every pair was judged, linked or not
+    assert links_only.loc["directive_evidence.link_id (links)", "units"] == pairs
+    assert links_only.loc["directive_evidence.link_id (links)", "percent agreement"] == 100.0 * (pairs - 1) / pairs
     assert reliability.agreement(np.array([[1, 2], [1, 2]], dtype=object), "interval")[1] == 100.0
     found = reliability.disagreements(codings, [reliability.Variable("claims", "claim_type")])
     assert len(found) == 1 and found.iloc[0]["B"] == "role" and found.iloc[0]["unit"] == ds.claims.claim_id[0]
@@ -928,18 +934,25 @@ def _(ds):
 
 @case("queries.reliability.coding_before", "queries.reliability.first_recoding")
 def _(ds):
-    tables = {"claims": pd.DataFrame({"claim_id": ["Z01", "Z02"], "evaluative": pd.array([True, False], dtype="boolean")})}
+    tables = {
+        "claims": pd.DataFrame({"claim_id": ["Z01", "Z02"], "evaluative": pd.array([True, False], dtype="boolean")}),
+        "directive_evidence": pd.DataFrame({"link_id": ["E02"], "directive_id": ["D01"], "evidence_id": ["Z02"], "rationale": ["b"]}),
+    }
     log = pd.DataFrame(
         {
-            "change_id": ["R01", "R02", "R03"],
-            "table": ["claims", "claims", "claims"],
-            "row_id": ["Z01", "Z01", "Z09"],
-            "column": ["evaluative", "evaluative", "(row)"],
-            "old": ["false", "", ""],
-            "new": ["", "true", "Z09"],
+            "change_id": ["R01", "R02", "R03", "R04"],
+            "table": ["claims", "claims", "claims", "directive_evidence"],
+            "row_id": ["Z01", "Z01", "Z09", "E01"],
+            "column": ["evaluative", "evaluative", "(row)", "(row)"],
+            "old": ["false", "", "", "D01|Z01|a"],
+            "new": ["", "true", "Z09", ""],
         }
     )
-    assert coding_before_values(reliability.coding_before(tables, log, "R01")) == [False, False]  # the earliest old value wins
+    before = reliability.coding_before(tables, log, "R01")
+    assert coding_before_values(before) == [False, False]  # the earliest old value wins
+    assert before["directive_evidence"].link_id.tolist() == ["E02", "E01"] and before["directive_evidence"].evidence_id.tolist() == ["Z02", "Z01"]
+    with pytest.raises(ValueError, match="R04: the removed row's old value has 2 cells"):
+        reliability.coding_before(tables, log.assign(old=["false", "", "", "D01|Z01"]), "R04")
     assert coding_before_values(reliability.coding_before(tables, log, None)) == [True, False] and tables["claims"].evaluative[0]
     adjudication = pd.DataFrame({"coding": ["coding_b", "coding_b", "coding_c"], "reason": ["recoded (R12)", "see R09 and R10", "none"]})
     assert reliability.first_recoding(adjudication, "coding_b") == "R09" and reliability.first_recoding(adjudication, "coding_c") is None

@@ -185,11 +185,12 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
     """Every logged change must change something, name an existing row and column, and the last change of each cell must hold now.
 
     Rows that a change removed or split are logged with ``column`` ``(row)``;
-    only their table is checked.
+    only their table is checked, and earlier changes of a row later removed are not checked against the data.
     """
     out: list[Violation] = []
     keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
     last = {(str(r["table"]), str(r["row_id"]), str(r["column"])): line for line, r in log.iterrows()}
+    removed = {(str(r["table"]), str(r["row_id"])): line for line, r in log.iterrows() if r["column"] == "(row)" and _as_text(r["new"]) == ""}
     for line, row in log.iterrows():
         table, rid, column = str(row["table"]), str(row["row_id"]), str(row["column"])
         if _as_text(row["old"]) == _as_text(row["new"]):
@@ -203,7 +204,7 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
         if table not in tables:
             out.append(Violation(file, line, "table", f"{table!r} is not a table of the data dictionary"))
             continue
-        if column == "(row)":
+        if column == "(row)" or removed.get((table, rid), -1) > line:
             continue
         frame = tables[table]
         if column not in frame.columns:

@@ -107,6 +107,9 @@ VARIABLES: list[Variable] = [
 
 GIVEN = {"sentences": "sentence_id", "peers": "peer_id"}
 
+#: Tables of links between units, keyed by their own ids: coded, so a coding before a change restores them too.
+LINKS = {"directive_evidence": "link_id", "claim_context": "link_id"}
+
 #: Krippendorff's thresholds: alpha >= 0.8 is reliable; 0.667 <= alpha < 0.8 allows tentative conclusions only.
 THRESHOLDS = (0.667, 0.8)
 
@@ -267,9 +270,10 @@ def link_matrices(codings: Mapping[str, Coding], cache: dict | None = None) -> d
     """The coded links as units: claim-to-fact relations and directive-to-evidence links.
 
     ``claim_context.relation``: one unit per aligned claim and outside fact that any coder relates,
-    valued by the relation or ``(none)``. ``directive_evidence (links)``: one unit per aligned
-    directive and aligned claim, activity or topic that any coder links, valued linked or not. A
-    coder without the aligned claim or directive has no value for the unit.
+    valued by the relation or ``(none)``. ``directive_evidence.link_id (links)``: one unit per pair of
+    an aligned directive and an aligned claim, activity or topic, linked or not: every coder judged
+    every pair, so a pair no coder links is agreement too. A coder without the aligned directive or
+    evidence has no value for the unit.
     """
     cache = {} if cache is None else cache
     coders = list(codings)
@@ -288,21 +292,25 @@ def link_matrices(codings: Mapping[str, Coding], cache: dict | None = None) -> d
         )
     if all("directive_evidence" in codings[c] for c in coders):
         unit_of = _unit_of(codings, ("directives", "claims", "activities", "topics"), cache)
-        links: dict[tuple, set[str]] = {}
+        linked = {c: set() for c in coders}
         for c in coders:
             for r in codings[c]["directive_evidence"].itertuples(index=False):
                 d, e = unit_of[c].get(str(r.directive_id)), unit_of[c].get(str(r.evidence_id))
                 if d is not None and e is not None:
-                    links.setdefault((d, e), set()).add(c)
+                    linked[c].add((d, e))
         has = {c: set(unit_of[c].values()) for c in coders}
-        out["directive_evidence (links)"] = np.array(
-            [[((c in by) if d in has[c] and e in has[c] else None) for (d, e), by in links.items()] for c in coders], dtype=object
+        every = sorted({u for c in coders for u in has[c]})
+        pairs = [(d, e) for d in every if d[0] == "directives" for e in every if e[0] != "directives"]
+        out["directive_evidence.link_id (links)"] = np.array(
+            [[(((d, e) in linked[c]) if d in has[c] and e in has[c] else None) for d, e in pairs] for c in coders], dtype=object
         )
     return out
 
 
 def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] | None = None) -> pd.DataFrame:
     """Alpha and percent agreement for every variable the codings share, on the units they share.
+
+    ``variables`` None measures every variable of :data:`VARIABLES`; an empty list measures the links alone.
 
     Returns
     -------
@@ -312,7 +320,7 @@ def reliability_table(codings: Mapping[str, Coding], variables: list[Variable] |
     coders = list(codings)
     rows = []
     cache: dict[str, tuple] = {}
-    for var in variables or VARIABLES:
+    for var in VARIABLES if variables is None else variables:
         if not all(var.table in codings[c] and var.column in codings[c][var.table] for c in coders):
             continue
         if var.table not in cache:
@@ -331,9 +339,10 @@ def coding_before(tables: Coding, log: pd.DataFrame, first: str | None) -> dict[
     """A coding as it stood before the logged change ``first`` and every later one.
 
     Each later change of a cell of a coded table is undone, latest first, so the cell holds the
-    ``old`` value of its earliest such change (read with the column's type), and a row a later
-    change added (``column`` ``(row)``, ``old`` empty) is dropped; a row a later change removed cannot
-    be restored and stays out. With ``first`` None, or not in the log, the tables are returned as they are.
+    ``old`` value of its earliest such change (read with the column's type); a row a later change
+    added (``column`` ``(row)``, ``old`` empty) is dropped, and a row it removed comes back from
+    ``old``, its other cells in the table's order joined by ``|``. With ``first`` None, or not in the
+    log, the tables are returned as they are.
 
     Parameters
     ----------
@@ -348,14 +357,24 @@ def coding_before(tables: Coding, log: pd.DataFrame, first: str | None) -> dict[
     ids = list(log.change_id)
     if first is None or first not in ids:
         return out
-    keys = {**GIVEN, **SEGMENTED}
+    keys = {**GIVEN, **SEGMENTED, **LINKS}
     for r in reversed(log.iloc[ids.index(first) :].to_dict("records")):
         table, column = str(r["table"]), str(r["column"])
         frame = out.get(table)
         if frame is None or table not in keys:
             continue  # a table no coder codes
-        if column == "(row)" and (r["old"] is None or not isinstance(r["old"], str) or r["old"] == ""):
-            out[table] = frame[frame[keys[table]] != r["row_id"]].reset_index(drop=True)  # a row added later
+        if column == "(row)":
+            if not isinstance(r["old"], str) or r["old"] == "":
+                out[table] = frame[frame[keys[table]] != r["row_id"]].reset_index(drop=True)  # a row added later
+                continue
+            others = [c for c in frame.columns if c != keys[table]]
+            cells = r["old"].split("|")
+            if len(cells) != len(others):
+                raise ValueError(
+                    f"{r['change_id']}: the removed row's old value has {len(cells)} cells joined by '|', {table} has {len(others)} besides its id"
+                )
+            row = {keys[table]: r["row_id"], **{c: _typed(v, frame[c]) for c, v in zip(others, cells)}}
+            out[table] = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)  # a row removed later
             continue
         if column not in frame.columns:
             continue
