@@ -4,8 +4,8 @@ one strict build of a copy of the whole book (site, single page and PDF) per run
 The build is made in a temporary copy of the book, never in the developer's ``_build``. The
 tests that read it form the ``shared`` group (``@pytest.mark.xdist_group("shared")``), so in a
 run on several workers (``-n 2 --dist loadgroup``, the README's test command) one worker makes
-it and runs them; the other groups (the rebuild sequence, the mutation suite, the payload
-build, JupyterLab, each chapter under nbval) run beside it.
+it and runs them, then the rebuild sequence, which edits that build in place; the other groups
+(the mutation suite, the payload build, JupyterLab, each chapter under nbval) run beside it.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def built_book(tmp_path_factory):
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items) -> None:
-    """Each chapter's nbval cells run on one worker, in order (they share the chapter's kernel)."""
+    """Each chapter's nbval cells run on one worker, in order (they share the chapter's kernel); the
+    rebuild sequence, which edits the shared build, runs after every other test."""
     for item in items:
         if item.path.suffix == ".ipynb" and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(f"nbval-{item.path.stem}"))
+    items.sort(key=lambda item: item.path.name == "test_rebuild.py")  # stable: the rest keep their order

@@ -22,8 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,7 +39,7 @@ FIGURE_MATH = "Davos: $5m to $6m"  # drawn in the timeline figure
 #: (file, id column, id, column, payload). Each marker INJ-... must never run.
 CELLS = [
     ("topics.csv", "topic_id", "T02", "topic", "<script>alert('INJ-directive')</script>"),
-    ("directive_evidence.csv", "link_id", "E01", "rationale", "<img src=x onerror=alert('INJ-evidence')>"),
+    ("directive_evidence.csv", "link_id", "E12", "rationale", "<img src=x onerror=alert('INJ-evidence')>"),
     ("claims.csv", "claim_id", "TD01", "statement", f"Tiandy {ROLE} **bold** {MATH} [link](javascript:alert('INJ-claim')) <script>alert('INJ-claim')</script>"),
     # a statement may add words to its sentence only by naming the inference that adds them (a loader rule)
     ("claims.csv", "claim_id", "TD01", "statement_inference", "I14"),
@@ -200,10 +198,8 @@ def payload_book(tmp_path_factory):
     book = copy_book(tmp_path_factory.mktemp("payload") / "book")
     plant_payloads(book)
     proc = build(book, "--all", "-n", "--keep-going")  # lenient: every page is written, so every sink can be inspected
-    pdf = None
-    if proc.returncode == 0 and Path("/usr/bin/chromium").exists():
-        pdf = subprocess.run([sys.executable, str(book / "tools/build_pdf.py")], capture_output=True, text=True, timeout=900)
-    return {"book": book, "proc": proc, "html": book / "_build/html", "pdf": pdf}
+    # no PDF: it is printed from these pages, and the shared build's PDF is checked below
+    return {"book": book, "proc": proc, "html": book / "_build/html"}
 
 
 def _pages(site: Path) -> dict[str, str]:
@@ -301,25 +297,16 @@ def test_the_site_names_no_local_path(payload_book):
 
 
 @pytest.mark.build
-@pytest.mark.xdist_group("payload")
-def test_the_pdf_names_no_local_path(payload_book):
-    pdf = payload_book["pdf"]
-    if pdf is None:
-        pytest.skip("no PDF: Chromium is not installed")
-    assert pdf.returncode == 0, (pdf.stdout + pdf.stderr)[-3000:]
-    assert (payload_book["html"] / "report.pdf").is_file()
-    assert private_paths(payload_book["html"], extra=(str(payload_book["book"]).encode(),)) == []
+@pytest.mark.xdist_group("shared")
+def test_the_pdf_names_no_local_path_and_no_server_of_the_build(built_book):
+    """The shared build's PDF: no path of the machine that built it, and no link to the server it was printed from.
 
-
-@pytest.mark.build
-@pytest.mark.xdist_group("payload")
-def test_the_pdf_links_to_no_server_of_the_build(payload_book):
-    """NEEDS a fix in tools/build_pdf.py (probe, section 4): links printed from the ephemeral server.
-
-    The first edition's PDF links its quotes to http://127.0.0.1:<port>/..., dead for every reader.
+    The first edition's PDF linked its quotes to http://127.0.0.1:<port>/..., dead for every reader.
     """
-    if payload_book["pdf"] is None:
-        pytest.skip("no PDF: Chromium is not installed")
-    data = (payload_book["html"] / "report.pdf").read_bytes()
-    links = sorted(set(m.group(0) for m in EPHEMERAL.finditer(data)))
-    assert links == []
+    pdf = built_book["pdf"]
+    if pdf is None:
+        pytest.skip("no PDF: the HTML build failed")
+    assert pdf.returncode == 0, (pdf.stdout + pdf.stderr)[-3000:]
+    assert private_paths(built_book["html"], extra=(str(built_book["root"]).encode(),)) == []
+    data = (built_book["html"] / "report.pdf").read_bytes()
+    assert sorted(set(m.group(0) for m in EPHEMERAL.finditer(data))) == []
