@@ -25,7 +25,7 @@ TABLE_ROWS = {
     "peers": 53,
     "other_tours": 3,
     "codebook": 90,
-    "recoding_log": 98,
+    "recoding_log": 99,
     "translation_notes": 28,
     "adjudication": 51,
 }

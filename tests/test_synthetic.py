@@ -929,7 +929,7 @@ def _(ds):
     assert table.loc["x.b", "round"] == "one" and math.isnan(table.loc["x.b", "alpha (two)"])  # the later round did not code it
     assert reliability.unreliable(table.reset_index()) == {}  # the latest round of x.a is reliable
     shown = listings.reliability_listing(table.reset_index(), "Agreement").frame.set_index("variable")
-    assert shown.loc["x.b", "alpha, one"] == "undefined" and shown.loc["x.b", "alpha, two"] == "" and shown.loc["x.a", "reading"] == "reliable"
+    assert shown.loc["x.b", "alpha, one"] == "undefined" and shown.loc["x.b", "alpha, two"] == "" and shown.loc["x.a", "reading, lowest round"] == "unreliable"
 
 
 @case("queries.reliability.coding_before", "queries.reliability.first_recoding")

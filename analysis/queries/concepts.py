@@ -386,6 +386,12 @@ def peers_others_visiting(ds: Dataset) -> int:
     return len(_visiting_others(ds))
 
 
+@_concept("peers.units_visited, peers.scope")
+def peers_others_visiting_out(ds: Dataset) -> int:
+    """Of those, readouts of a visit outside Dalian (the rest are inspections at home)."""
+    return int(_visiting_others(ds).scope.ne("dalian").sum())
+
+
 @_concept("peers.units_visited, peers.visibility")
 def peers_others_visiting_truncated(ds: Dataset) -> int:
     """Of those, readouts whose stored copy stops mid-text."""

@@ -143,7 +143,7 @@ def rests_on(row: Mapping[str, Any], codebook: pd.DataFrame) -> set[str]:
 def check_caveats(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float], file: str = "data/statements.csv") -> list[Violation]:
     """Every statement that rests on an unreliable variable carries a caveat, and no other does.
 
-    ``unreliable`` maps ``table.column`` to its alpha (below Krippendorff's 0.667). Lines are
+    ``unreliable`` maps ``table.column`` to its alpha (below the threshold the caller chose). Lines are
     counted from the header, one row a line, as the register is written.
     """
     out: list[Violation] = []
@@ -163,7 +163,7 @@ def check_caveats(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: 
                 )
             )
         elif has and not weak:
-            out.append(Violation(file, line, "caveat", f"{where} carries a caveat, but every variable it rests on reaches alpha 0.667 or is not measured"))
+            out.append(Violation(file, line, "caveat", f"{where} carries a caveat, but no variable it rests on is below the threshold, or none is measured"))
     return out
 
 

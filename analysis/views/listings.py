@@ -183,8 +183,9 @@ def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = No
     """A rounds table (:func:`analysis.queries.reliability.rounds_table`) as a readable table.
 
     Per round, alpha to three places ("undefined" where it is, empty where that round did not code
-    the variable), percent agreement to a whole number and the units compared; then Krippendorff's
-    reading of the latest round.
+    the variable), percent agreement to a whole number (to one place where any disagreement would
+    round to 100) and the units compared; then Krippendorff's reading of the variable's lowest
+    alpha in any round, the reading the book's caveats follow.
     """
     from ..queries.reliability import standing
 
@@ -193,7 +194,7 @@ def reliability_listing(table: pd.DataFrame, caption: str, name: str | None = No
     for r in rounds:
         alpha, percent = table[f"alpha ({r})"], table[f"percent ({r})"]
         out[f"alpha, {r}"] = ["" if p != p else "undefined" if a != a else f"{a:.3f}" for a, p in zip(alpha, percent, strict=True)]
-        out[f"% agreement, {r}"] = ["" if p != p else f"{p:.0f}" for p in percent]
+        out[f"% agreement, {r}"] = ["" if p != p else f"{p:.1f}" if 99.5 <= p < 100 else f"{p:.0f}" for p in percent]
         out[f"units, {r}"] = ["" if n != n else f"{n:.0f}" for n in table[f"units ({r})"]]
-    out["reading"] = table.alpha.map(standing)
+    out["reading, lowest round"] = table.lowest.map(standing)
     return Table(out, caption, name=name)
