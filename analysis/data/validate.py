@@ -108,12 +108,6 @@ def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
     return not pattern or "separator" in field or re.fullmatch(pattern, value) is not None
 
 
-def _column(values: list[Any], kind: str) -> Any:
-    """A column of frictionless's values (``date``, ``Decimal``, ``int``, ``bool``, ``str``, None) as the loader's dtype."""
-    convert = {"date": pd.Timestamp, "number": float}.get(kind, lambda v: v)
-    return pd.array([convert(v) if v is not None else None for v in values], dtype=PANDAS_DTYPES[kind])
-
-
 def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
     """One row's errors from frictionless (and :func:`_own_rules`), each with the file's line and the column."""
     untyped = {e.field_name for e in row.errors if e.type == "type-error"}
@@ -167,9 +161,8 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
         return None, [Violation(file, None, None, f"frictionless cannot read the table with its schema in data/datapackage.yaml: {exc}")]
     if out:
         return None, sorted(set(out), key=lambda v: (v.line, v.column, v.message))
-    columns = list(zip(*rows)) if rows else [[] for _ in by_name]
-    typed = pd.DataFrame({name: _column(list(col), by_name[name]["type"]) for name, col in zip(by_name, columns)}, index=raw.index)
-    return typed, []
+    typed = pd.DataFrame(rows, columns=list(by_name), index=raw.index, dtype=object)  # frictionless's values: date, Decimal, int, bool, str, None
+    return typed.astype({name: PANDAS_DTYPES[f["type"]] for name, f in by_name.items()}), []
 
 
 def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
@@ -363,12 +356,12 @@ def check_date_order(table: pd.DataFrame, res: dict[str, Any], file: str) -> lis
     return out
 
 
-def check_variants(table: pd.DataFrame, text: str, file: str, column: str = "variants", sep: str = "|") -> list[Violation]:
+def check_variants(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
     """Check that every name variant of an entity occurs in the source."""
     return [
-        Violation(file, int(line), column, f"name variant {v!r} does not occur in the source")
-        for line, value in table[column].items()
-        for v in _split(value, sep)
+        Violation(file, int(line), "variants", f"name variant {v!r} does not occur in the source")
+        for line, value in table["variants"].items()
+        for v in _split(value, "|")
         if not find_all(v, text)
     ]
 
@@ -404,35 +397,21 @@ def check_bib_urls(entries: dict[str, dict[str, str]], lines: dict[str, int | No
     return out
 
 
-def check_corroboration(
-    links: pd.DataFrame,
-    facts: pd.DataFrame,
-    sources: pd.DataFrame,
-    file: str,
-    relation: str = "relation",
-    value: str = "corroborates",
-    fact_key: str = "fact_id",
-    bib_keys: str = "bib_keys",
-    independence: str = "independence",
-    independent: str = "independent",
-) -> list[Violation]:
+def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.DataFrame, file: str) -> list[Violation]:
     """Check that a link graded ``corroborates`` rests on at least one independent source.
 
     A source that is the company itself, the article's own publisher or a government
     describing itself cannot corroborate what the article says.
     """
-    grade = dict(zip(sources["bib_key"].astype(str), sources[independence].astype(str)))
-    cited = {str(f): _split(k, "|") for f, k in zip(facts[fact_key], facts[bib_keys])}
+    grade = dict(zip(sources["bib_key"].astype(str), sources["independence"].astype(str)))
+    cited = {str(f): _split(k, "|") for f, k in zip(facts["fact_id"], facts["bib_keys"])}
     out = []
-    for line, row in links.iterrows():
-        if row[relation] != value:
-            continue
-        keys = cited.get(str(row[fact_key]), [])
-        if not any(grade.get(k) == independent for k in keys):
+    for line, row in links[links["relation"] == "corroborates"].iterrows():
+        keys = cited.get(str(row["fact_id"]), [])
+        if "independent" not in (grade.get(k) for k in keys):
             shown = ", ".join(f"{k} ({grade.get(k, 'no source row')})" for k in keys) or "no source"
-            out.append(
-                Violation(file, int(line), relation, f"{value!r} needs an outside fact with at least one {independent} source; {row[fact_key]} cites {shown}")
-            )
+            message = f"'corroborates' needs an outside fact with at least one independent source; {row['fact_id']} cites {shown}"
+            out.append(Violation(file, int(line), "relation", message))
     return out
 
 
