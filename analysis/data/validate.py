@@ -89,9 +89,6 @@ def _broken(kind: str, constraint: str, value: Any, field: dict[str, Any]) -> st
 def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
     """Whether a cell frictionless accepted passes what frictionless 5.21 does not check (the one place for it).
 
-    - A pattern must match the whole value. Upstream bug, not yet reported: frictionless compiles
-      ``^pattern$`` and calls ``re.match`` (``frictionless/schema/field.py``, ``check_pattern``), and ``$``
-      also matches before a final line break, so "C08\\n" passes ``C[0-9]{2}``.
     - Numbers and dates are written as Table Schema's lexical forms: frictionless reads integers with
       ``int()``, numbers with ``Decimal()`` and dates with ``datetime.strptime``, which also take "1_000",
       " 28", Arabic-Indic digits, "NaN" and "Infinity" (Table Schema allows the last two; the loader
@@ -100,22 +97,16 @@ def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
 
     ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` fails when upstream changes this.
     """
-    kind, pattern = field["type"], field.get("constraints", {}).get("pattern")
+    kind = field["type"]
     if kind in _WRITTEN and not _WRITTEN[kind].fullmatch(value):
         return False
-    if kind == "date":
-        return EARLIEST_DATE <= typed <= datetime.date.today()
-    return not pattern or "separator" in field or re.fullmatch(pattern, value) is not None
+    return kind != "date" or EARLIEST_DATE <= typed <= datetime.date.today()
 
 
 def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
     """One row's errors from frictionless (and :func:`_own_rules`), each with the file's line and the column."""
-    untyped = {e.field_name for e in row.errors if e.type == "type-error"}
-    own = {n for n, t in row.to_dict().items() if t is not None and n not in untyped and not _own_rules(raw_row[n], t, by_name[n])}
-    out = [
-        Violation(file, line, n, _broken("constraint-error" if by_name[n]["type"] == "string" else "type-error", "pattern", raw_row[n], by_name[n]))
-        for n in own
-    ]
+    own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(raw_row[n], t, by_name[n])}  # a cell of a type error is None
+    out = [Violation(file, line, n, _broken("type-error", "", raw_row[n], by_name[n])) for n in own]
     for e in row.errors:  # cell errors name their field; a primary-key error names none
         column = getattr(e, "field_name", None) or pk
         value = raw_row[column]
@@ -152,7 +143,13 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
     lines = [int(line) for line in raw.index]
     rows, out = [], []
     try:
-        schema = Schema.from_descriptor({"fields": fields(res), "primaryKey": [pk]})
+        # frictionless matches a pattern as ^pattern$ with re.match, and $ also matches before a final line break, so "C08\n"
+        # would pass C[0-9]{2} (upstream bug, not yet reported): \Z makes the whole value match
+        whole = [
+            {**f, "constraints": {**f["constraints"], "pattern": rf"(?:{f['constraints']['pattern']})\Z"}} if "pattern" in f.get("constraints", {}) else f
+            for f in fields(res)
+        ]
+        schema = Schema.from_descriptor({"fields": whole, "primaryKey": [pk]})
         with Resource(data=[list(raw.columns), *(list(r.values()) for r in cells)], schema=schema, name=res.get("name", "table")) as resource:
             for row in resource.row_stream:
                 out += _row_errors(row, cells[row.row_number - 2], lines[row.row_number - 2], cells, lines, by_name, pk, file)
