@@ -556,7 +556,7 @@ def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
     for f in fields(res):
         sep = f.get("separator")
         if sep and f["name"] in frame:
-            frame[f["name"]] = [() if v is None or (not isinstance(v, str) and pd.isna(v)) else tuple(str(v).split(sep)) for v in frame[f["name"]]]
+            frame[f["name"]] = [tuple(v._split(cell, sep)) for cell in frame[f["name"]]]
     return frame
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import Violation
 from .schema import primary_key
-from .validate import _split
+from .validate import _missing, _split
 
 __all__ = [
     "EMPTY",
@@ -165,7 +165,7 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
 
 def _as_text(value: Any) -> str:
     """A cell as its CSV text: empty for missing, ``true``/``false`` for booleans, ``60`` for 60.0, a date as YYYY-MM-DD."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if _missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"

@@ -189,11 +189,16 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
     return out
 
 
+def _missing(value: Any) -> bool:
+    """Whether a cell is empty: None, pandas' NA or NaT, or a float NaN."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value))
+
+
 def _split(value: Any, sep: str | None) -> list[str]:
     """The items of a list cell: as stored (``"a|b"``) or as loaded (a tuple)."""
     if isinstance(value, tuple | list):
         return [str(v) for v in value]
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    if _missing(value):
         return []
     return [v for v in str(value).split(sep)] if sep else [str(value)]
 
@@ -273,7 +278,7 @@ def check_numbers_in_quotes(table: pd.DataFrame, res: dict[str, Any], file: str)
 
 def _same(value: Any) -> Any:
     """A cell as compared for copies: missing as None, text with case and runs of whitespace ignored."""
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return None
     return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
