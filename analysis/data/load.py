@@ -104,8 +104,7 @@ class Dataset:
         UnknownIdError
             If no row has that key.
         """
-        res = resource(self.package, table)
-        pk = primary_key(res)
+        pk = primary_key(resource(self.package, table))
         frame = self.tables[table]
         hit = frame[frame[pk] == key]
         if hit.empty:
@@ -184,9 +183,8 @@ def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _loader() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
+#: libyaml's C parser when PyYAML has it, else the pure-Python one; safe either way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Most nodes a YAML document may expand to once its aliases are followed (the dictionary has about
 #: 3,000; an "alias bomb" of nested aliases expands to billions and would exhaust memory).
@@ -228,11 +226,11 @@ def _check_yaml_nodes(root: yaml.Node) -> None:
 
 def _yaml(text: str) -> Any:
     """Parse YAML safely (libyaml's C parser when PyYAML has it), refusing duplicate keys and alias bombs."""
-    root = yaml.compose(text, Loader=_loader())
+    root = yaml.compose(text, Loader=_LOADER)
     if root is None:
         return None
     _check_yaml_nodes(root)
-    return yaml.load(text, Loader=_loader())
+    return yaml.load(text, Loader=_LOADER)
 
 
 def yaml_lines(text: str) -> dict[tuple, int]:
@@ -256,7 +254,7 @@ def yaml_lines(text: str) -> dict[tuple, int]:
             for i, item in enumerate(node.value):
                 walk(item, path + (i,))
 
-    root = yaml.compose(text, Loader=_loader())
+    root = yaml.compose(text, Loader=_LOADER)
     if root is not None:
         walk(root, ())
     return lines
@@ -408,16 +406,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     for key in ("path", "metadata"):
         where = package["source"].get(key)
         if where is not None and not (data / where).resolve().is_relative_to(data.resolve()):
-            raise ReportDataError(
-                [
-                    Violation(
-                        PACKAGE_FILE,
-                        yaml_lines(package_text).get(("source", key)),
-                        f"source.{key}",
-                        f"{where!r} points outside data/: the source and its metadata must be files of data/",
-                    )
-                ]
-            )
+            message = f"{where!r} points outside data/: the source and its metadata must be files of data/"
+            violations.append(Violation(PACKAGE_FILE, yaml_lines(package_text).get(("source", key)), f"source.{key}", message))
+    if violations:  # nothing is read from outside data/
+        raise ReportDataError(violations)
     meta_path = data / package["source"].get("metadata", "source/SOURCE.yaml")
     source_meta, _ = _read_yaml(meta_path, rel(meta_path), violations)
     if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
