@@ -30,7 +30,7 @@ from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers, check_subject_leader
 from .registers import check_registers
 from .rules import check_check_routes, check_subjects, check_summaries
-from .schema import check_package, field_names, fields, foreign_keys, primary_key, resource
+from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, foreign_keys, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "load_coding", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
@@ -512,17 +512,12 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
             violations.append(Violation(file, None, None, f"{path.stem!r} is not a table of the data dictionary (data/datapackage.yaml)"))
             continue
         raw_bytes = path.read_bytes()
-        _, header, problems = read_csv_strings(raw_bytes, file)
-        violations += problems
-        names = field_names(res)
-        required = [primary_key(res)] + (["quote", "paragraph", "start", "end"] if res.get("provenance") else [])
-        violations += [Violation(file, 1, c, "column is not in the data dictionary (data/datapackage.yaml)") for c in header if c not in names]
-        violations += [Violation(file, 1, c, "required column is missing from the header") for c in required if c not in header]
-        if any(x.file == file for x in violations):
-            continue
-        fields = {f["name"]: f for f in res["schema"]["fields"]}
-        # a coding holds only the coded columns, so two units may rightly share every value
-        subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [fields[c] for c in header]}}
+        header = read_csv_strings(raw_bytes, file)[1]
+        known = {f["name"]: f for f in fields(res)}
+        required = [primary_key(res), *(PROVENANCE_FIELDS if res.get("provenance") else [])]
+        # a coding holds the coded columns and the required ones (check_header names the others), so two units may rightly share every value
+        coded = [c for c in header if c in known] + [c for c in required if c not in header]
+        subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [known[c] for c in coded]}}
         subset["schema"].pop("foreignKeys", None)
         typed, problems = _checked_table(raw_bytes, subset, file, ds.text if res.get("provenance") else None)
         violations += problems
