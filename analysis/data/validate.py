@@ -103,6 +103,12 @@ def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
     return kind != "date" or EARLIEST_DATE <= typed <= datetime.date.today()
 
 
+def _column(values: list[Any], kind: str) -> Any:
+    """A column of frictionless's values (``date``, ``Decimal``, ``int``, ``bool``, ``str``, None) as the loader's dtype."""
+    convert = {"date": pd.Timestamp, "number": float}.get(kind, lambda v: v)
+    return pd.array([convert(v) if v is not None else None for v in values], dtype=PANDAS_DTYPES[kind])
+
+
 def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
     """One row's errors from frictionless (and :func:`_own_rules`), each with the file's line and the column."""
     own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(raw_row[n], t, by_name[n])}  # a cell of a type error is None
@@ -158,8 +164,9 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
         return None, [Violation(file, None, None, f"frictionless cannot read the table with its schema in data/datapackage.yaml: {exc}")]
     if out:
         return None, sorted(set(out), key=lambda v: (v.line, v.column, v.message))
-    typed = pd.DataFrame(rows, columns=list(by_name), index=raw.index, dtype=object)  # frictionless's values: date, Decimal, int, bool, str, None
-    return typed.astype({name: PANDAS_DTYPES[f["type"]] for name, f in by_name.items()}), []
+    columns = list(zip(*rows)) if rows else [[] for _ in by_name]
+    typed = pd.DataFrame({name: _column(list(col), by_name[name]["type"]) for name, col in zip(by_name, columns)}, index=raw.index)
+    return typed, []
 
 
 def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
