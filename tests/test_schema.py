@@ -160,7 +160,7 @@ def test_frictionless_rejects_what_our_loader_rejects(scratch):
 
 
 def test_frictionless_still_accepts_what_the_loader_refuses():
-    """The loader's workaround (analysis.data.validate._own_rules) is needed while this passes; when it fails, upstream is fixed."""
+    """The loader's workarounds (analysis.data.validate: _own_rules, and the anchored pattern in check_types) are needed while this passes; when it fails, upstream is fixed."""
     from frictionless import Resource, Schema
 
     names = [{"name": "id", "type": "string", "constraints": {"pattern": "C[0-9]{2}"}}, {"name": "day", "type": "date"}, {"name": "n", "type": "integer"}]

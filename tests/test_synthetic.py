@@ -591,13 +591,6 @@ def _(ds):
         text.locate("Zone Z", ds.text, 3)
 
 
-@case("data.text.normalise", "data.text.words", "data.text.word_counts")
-def _(ds):
-    assert text.normalise("High - tech \u201cgood\u201d") == 'High-tech "good"'
-    assert text.words("Firm F has 5 patents") == ["firm", "f", "patents"]
-    assert text.word_counts(ds.text, extra_stopwords=["f"])["zone"] == 2
-
-
 # ---------------------------------------------------------------- tables and markup
 
 

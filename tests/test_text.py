@@ -54,24 +54,3 @@ def test_find_all_and_locate(text):
     assert span.paragraph == 5
     with pytest.raises(ValueError, match="occurs 0 time"):
         t.locate("Shanghai", text)
-
-
-def test_normalise_handles_the_source_quirks():
-    assert t.normalise("Binhai High - tech Zone") == "Binhai High-tech Zone"
-    assert t.normalise("Tianjin\u2019s") == "Tianjin's"
-    assert t.normalise('the " high and new" requirements') == 'the "high and new" requirements'
-    assert t.normalise("a  b\n\nc") == "a b\n\nc"
-    assert t.normalise("5 - 3") == "5-3"  # only word-joined hyphens; documented behaviour
-
-
-def test_zone_spellings_become_one_after_normalising(text):
-    n = t.normalise(text)
-    assert "High - tech" not in n
-    assert n.count("Binhai High-tech Industrial Development Zone") == 5
-
-
-def test_words_and_counts():
-    assert t.words("The High - tech R&D of Dalian's firms, 1,000 of them") == ["high-tech", "r&d", "dalian", "firms"]
-    assert t.words("the zone", drop_stopwords=False) == ["the", "zone"]
-    assert t.word_counts("zone Zone zones")["zone"] == 2
-    assert t.words("Acme Ltd met yesterday", extra_stopwords=["ltd", "Yesterday"]) == ["acme", "met"]

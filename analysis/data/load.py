@@ -30,7 +30,7 @@ from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers, check_subject_leader
 from .registers import check_registers
 from .rules import check_check_routes, check_subjects, check_summaries
-from .schema import check_package, field_names, fields, foreign_keys, primary_key, resource
+from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, foreign_keys, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "load_coding", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
@@ -104,8 +104,7 @@ class Dataset:
         UnknownIdError
             If no row has that key.
         """
-        res = resource(self.package, table)
-        pk = primary_key(res)
+        pk = primary_key(resource(self.package, table))
         frame = self.tables[table]
         hit = frame[frame[pk] == key]
         if hit.empty:
@@ -184,9 +183,8 @@ def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _loader() -> type:
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
+#: libyaml's C parser when PyYAML has it, else the pure-Python one; safe either way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Most nodes a YAML document may expand to once its aliases are followed (the dictionary has about
 #: 3,000; an "alias bomb" of nested aliases expands to billions and would exhaust memory).
@@ -228,11 +226,11 @@ def _check_yaml_nodes(root: yaml.Node) -> None:
 
 def _yaml(text: str) -> Any:
     """Parse YAML safely (libyaml's C parser when PyYAML has it), refusing duplicate keys and alias bombs."""
-    root = yaml.compose(text, Loader=_loader())
+    root = yaml.compose(text, Loader=_LOADER)
     if root is None:
         return None
     _check_yaml_nodes(root)
-    return yaml.load(text, Loader=_loader())
+    return yaml.load(text, Loader=_LOADER)
 
 
 def yaml_lines(text: str) -> dict[tuple, int]:
@@ -256,7 +254,7 @@ def yaml_lines(text: str) -> dict[tuple, int]:
             for i, item in enumerate(node.value):
                 walk(item, path + (i,))
 
-    root = yaml.compose(text, Loader=_loader())
+    root = yaml.compose(text, Loader=_LOADER)
     if root is not None:
         walk(root, ())
     return lines
@@ -408,16 +406,10 @@ def load_all(root: str | Path | None = None) -> Dataset:
     for key in ("path", "metadata"):
         where = package["source"].get(key)
         if where is not None and not (data / where).resolve().is_relative_to(data.resolve()):
-            raise ReportDataError(
-                [
-                    Violation(
-                        PACKAGE_FILE,
-                        yaml_lines(package_text).get(("source", key)),
-                        f"source.{key}",
-                        f"{where!r} points outside data/: the source and its metadata must be files of data/",
-                    )
-                ]
-            )
+            message = f"{where!r} points outside data/: the source and its metadata must be files of data/"
+            violations.append(Violation(PACKAGE_FILE, yaml_lines(package_text).get(("source", key)), f"source.{key}", message))
+    if violations:  # nothing is read from outside data/
+        raise ReportDataError(violations)
     meta_path = data / package["source"].get("metadata", "source/SOURCE.yaml")
     source_meta, _ = _read_yaml(meta_path, rel(meta_path), violations)
     if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
@@ -520,17 +512,12 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
             violations.append(Violation(file, None, None, f"{path.stem!r} is not a table of the data dictionary (data/datapackage.yaml)"))
             continue
         raw_bytes = path.read_bytes()
-        _, header, problems = read_csv_strings(raw_bytes, file)
-        violations += problems
-        names = field_names(res)
-        required = [primary_key(res)] + (["quote", "paragraph", "start", "end"] if res.get("provenance") else [])
-        violations += [Violation(file, 1, c, "column is not in the data dictionary (data/datapackage.yaml)") for c in header if c not in names]
-        violations += [Violation(file, 1, c, "required column is missing from the header") for c in required if c not in header]
-        if any(x.file == file for x in violations):
-            continue
-        fields = {f["name"]: f for f in res["schema"]["fields"]}
-        # a coding holds only the coded columns, so two units may rightly share every value
-        subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [fields[c] for c in header]}}
+        header = read_csv_strings(raw_bytes, file)[1]
+        known = {f["name"]: f for f in fields(res)}
+        required = [primary_key(res), *(PROVENANCE_FIELDS if res.get("provenance") else [])]
+        # a coding holds the coded columns and the required ones (check_header names the others), so two units may rightly share every value
+        coded = [c for c in header if c in known] + [c for c in required if c not in header]
+        subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [known[c] for c in coded]}}
         subset["schema"].pop("foreignKeys", None)
         typed, problems = _checked_table(raw_bytes, subset, file, ds.text if res.get("provenance") else None)
         violations += problems
@@ -556,7 +543,7 @@ def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
     for f in fields(res):
         sep = f.get("separator")
         if sep and f["name"] in frame:
-            frame[f["name"]] = [() if v is None or (not isinstance(v, str) and pd.isna(v)) else tuple(str(v).split(sep)) for v in frame[f["name"]]]
+            frame[f["name"]] = [tuple(v._split(cell, sep)) for cell in frame[f["name"]]]
     return frame
 
 

@@ -7,11 +7,11 @@ They take the typed table as the loader builds it (indexed by file line) and ret
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pandas as pd
 
 from .errors import Violation
+from .validate import _missing
 
 __all__ = ["SPECIFICITY_FLAGS", "SUBJECT_DERIVED", "REQUIRED_FOR_PEERS", "EVIDENCE_MAX_WORDS", "check_peers", "check_subject_leader"]
 
@@ -30,10 +30,6 @@ EVIDENCE_MAX_WORDS = 8
 
 
 _SENTENCE = re.compile(r"^[\"“'‘]?[A-Z].*[.!?][\"”'’]?$", re.DOTALL)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
 
 
 def _normal_url(url: str) -> str:

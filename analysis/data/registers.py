@@ -17,6 +17,7 @@ import pandas as pd
 
 from .errors import Violation
 from .schema import primary_key
+from .validate import _missing, _split
 
 __all__ = [
     "EMPTY",
@@ -73,13 +74,7 @@ def check_basis(
     """
     out: list[Violation] = []
     for line, basis in inferences[column].items():
-        if isinstance(basis, tuple | list):
-            items = [str(b) for b in basis]
-        elif basis is None or pd.isna(basis):
-            continue
-        else:
-            items = str(basis).split("|")
-        for item in items:
+        for item in _split(basis, "|"):
             item = item.strip()
             kind = basis_kind(item)
             if not item:
@@ -170,7 +165,7 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
 
 def _as_text(value: Any) -> str:
     """A cell as its CSV text: empty for missing, ``true``/``false`` for booleans, ``60`` for 60.0, a date as YYYY-MM-DD."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if _missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
@@ -265,9 +260,8 @@ def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], fi
         return out  # a table failed to load (already reported): cross-table references cannot be judged
     if "recoding_log" in tables:
         out += check_recoding_log(tables["recoding_log"], tables, package, files["recoding_log"])
-    keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
-    if "inferences" in tables and set(keys) <= set(tables):  # a basis can name a row of any table: all must have loaded
-        row_ids = {str(v) for name, frame in tables.items() if name in keys for v in frame[keys[name]].dropna()}
+    row_ids = {str(v) for res in package["resources"] for v in tables[res["name"]][primary_key(res)].dropna()}  # a basis can name a row of any table
+    if "inferences" in tables:
         out += check_basis(tables["inferences"], row_ids, bib_keys, files["inferences"])
     if "translation_notes" in tables:
         out += check_basis(tables["translation_notes"], row_ids, bib_keys, files["translation_notes"], column="findings_affected")

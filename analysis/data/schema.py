@@ -252,8 +252,6 @@ def _check_field(ck: _Checker, f: Any, path: tuple, where: str) -> None:
 
 def _check_resource(ck: _Checker, res: dict[str, Any], names: dict[str, list[str]], seen: dict[int, str], path: tuple) -> None:
     where, schema = f"resource '{res.get('name')}'", res.get("schema")
-    if not isinstance(res.get("name"), str):
-        ck.add(path, where, "'name' is required: the table's name, used by foreign keys and the chapters")
     for key in ("provenance", "allowDuplicateRows"):
         ck.typed(res, key, bool, path, where)
     ck.keys(schema, "schema", path + ("schema",), where)

@@ -1,4 +1,4 @@
-"""Text utilities for the source article: paragraphs, sentences, offsets, normalisation.
+"""Text utilities for the source article: paragraphs, sentences and offsets.
 
 All offsets are character offsets (Unicode code points) into the text exactly as
 read from ``data/source/article.txt``; ``text[start:end]`` is the span itself.
@@ -9,7 +9,6 @@ within the whole article.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -20,10 +19,6 @@ __all__ = [
     "paragraph_at",
     "find_all",
     "locate",
-    "normalise",
-    "words",
-    "word_counts",
-    "STOPWORDS",
 ]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -178,55 +173,3 @@ def locate(quote: str, text: str, occurrence: int = 1) -> Span:
         raise ValueError(f"{quote!r} occurs {len(hits)} time(s) in the source, not {occurrence}")
     start = hits[occurrence - 1]
     return Span(occurrence, paragraph_at(text, start), start, start + len(quote), quote)
-
-
-_NORMALISATIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?<=\w) - (?=\w)"), "-"),  # "High - tech" -> "High-tech"
-    (re.compile("[\u2018\u2019]"), "'"),  # typographic apostrophes
-    (re.compile("[\u201c\u201d]"), '"'),  # typographic quotation marks
-    (re.compile(r'(^|\s)"\s+'), r'\1"'),  # '" high and new"' -> '"high and new"'
-    (re.compile(r"[ \t]+"), " "),
-]
-
-
-def normalise(text: str) -> str:
-    """Smooth over the source's typographic quirks for analysis (never for quoting).
-
-    Joins "High - tech" into "High-tech", makes apostrophes and quotation marks
-    ASCII, drops the space after an opening quotation mark and collapses runs of
-    spaces. Line breaks are kept.
-    """
-    for pattern, replacement in _NORMALISATIONS:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-#: Common English function words. Words to drop for one source only (a company suffix,
-#: "yesterday" in a news report) are passed as ``extra_stopwords``.
-STOPWORDS: frozenset[str] = frozenset(
-    """a about after all also an and any are as at be been being but by can did do
-    does for from had has have he her his how i in into is it its more most no not
-    of on or our out over so such than that the their them then there these they this
-    those to up was we were what when which while who will with would""".split()
-)
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z&'-]*[A-Za-z]|[A-Za-z]")
-
-
-def words(text: str, drop_stopwords: bool = True, extra_stopwords: Iterable[str] = ()) -> list[str]:
-    """Lower-cased word tokens of the normalised text.
-
-    Hyphenated compounds ("high-tech") and "R&D" stay one token; numbers are dropped.
-    With ``drop_stopwords``, :data:`STOPWORDS` and the lower-cased ``extra_stopwords`` are left out.
-    """
-    tokens = [w.lower() for w in _WORD.findall(normalise(text))]
-    tokens = [w[:-2] if w.endswith("'s") else w for w in tokens]
-    if drop_stopwords:
-        drop = STOPWORDS | {w.lower() for w in extra_stopwords}
-        tokens = [w for w in tokens if w not in drop]
-    return tokens
-
-
-def word_counts(text: str, drop_stopwords: bool = True, extra_stopwords: Iterable[str] = ()) -> Counter[str]:
-    """Count the tokens that :func:`words` returns."""
-    return Counter(words(text, drop_stopwords, extra_stopwords))

@@ -89,9 +89,6 @@ def _broken(kind: str, constraint: str, value: Any, field: dict[str, Any]) -> st
 def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
     """Whether a cell frictionless accepted passes what frictionless 5.21 does not check (the one place for it).
 
-    - A pattern must match the whole value. Upstream bug, not yet reported: frictionless compiles
-      ``^pattern$`` and calls ``re.match`` (``frictionless/schema/field.py``, ``check_pattern``), and ``$``
-      also matches before a final line break, so "C08\\n" passes ``C[0-9]{2}``.
     - Numbers and dates are written as Table Schema's lexical forms: frictionless reads integers with
       ``int()``, numbers with ``Decimal()`` and dates with ``datetime.strptime``, which also take "1_000",
       " 28", Arabic-Indic digits, "NaN" and "Infinity" (Table Schema allows the last two; the loader
@@ -100,12 +97,10 @@ def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
 
     ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` fails when upstream changes this.
     """
-    kind, pattern = field["type"], field.get("constraints", {}).get("pattern")
+    kind = field["type"]
     if kind in _WRITTEN and not _WRITTEN[kind].fullmatch(value):
         return False
-    if kind == "date":
-        return EARLIEST_DATE <= typed <= datetime.date.today()
-    return not pattern or "separator" in field or re.fullmatch(pattern, value) is not None
+    return kind != "date" or EARLIEST_DATE <= typed <= datetime.date.today()
 
 
 def _column(values: list[Any], kind: str) -> Any:
@@ -116,12 +111,8 @@ def _column(values: list[Any], kind: str) -> Any:
 
 def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
     """One row's errors from frictionless (and :func:`_own_rules`), each with the file's line and the column."""
-    untyped = {e.field_name for e in row.errors if e.type == "type-error"}
-    own = {n for n, t in row.to_dict().items() if t is not None and n not in untyped and not _own_rules(raw_row[n], t, by_name[n])}
-    out = [
-        Violation(file, line, n, _broken("constraint-error" if by_name[n]["type"] == "string" else "type-error", "pattern", raw_row[n], by_name[n]))
-        for n in own
-    ]
+    own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(raw_row[n], t, by_name[n])}  # a cell of a type error is None
+    out = [Violation(file, line, n, _broken("type-error", "", raw_row[n], by_name[n])) for n in own]
     for e in row.errors:  # cell errors name their field; a primary-key error names none
         column = getattr(e, "field_name", None) or pk
         value = raw_row[column]
@@ -158,7 +149,13 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
     lines = [int(line) for line in raw.index]
     rows, out = [], []
     try:
-        schema = Schema.from_descriptor({"fields": fields(res), "primaryKey": [pk]})
+        # frictionless matches a pattern as ^pattern$ with re.match, and $ also matches before a final line break, so "C08\n"
+        # would pass C[0-9]{2} (upstream bug, not yet reported): \Z makes the whole value match
+        whole = [
+            {**f, "constraints": {**f["constraints"], "pattern": rf"(?:{f['constraints']['pattern']})\Z"}} if "pattern" in f.get("constraints", {}) else f
+            for f in fields(res)
+        ]
+        schema = Schema.from_descriptor({"fields": whole, "primaryKey": [pk]})
         with Resource(data=[list(raw.columns), *(list(r.values()) for r in cells)], schema=schema, name=res.get("name", "table")) as resource:
             for row in resource.row_stream:
                 out += _row_errors(row, cells[row.row_number - 2], lines[row.row_number - 2], cells, lines, by_name, pk, file)
@@ -199,11 +196,16 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
     return out
 
 
+def _missing(value: Any) -> bool:
+    """Whether a cell is empty: None, pandas' NA or NaT, or a float NaN."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value))
+
+
 def _split(value: Any, sep: str | None) -> list[str]:
     """The items of a list cell: as stored (``"a|b"``) or as loaded (a tuple)."""
     if isinstance(value, tuple | list):
         return [str(v) for v in value]
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+    if _missing(value):
         return []
     return [v for v in str(value).split(sep)] if sep else [str(value)]
 
@@ -283,7 +285,7 @@ def check_numbers_in_quotes(table: pd.DataFrame, res: dict[str, Any], file: str)
 
 def _same(value: Any) -> Any:
     """A cell as compared for copies: missing as None, text with case and runs of whitespace ignored."""
-    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+    if _missing(value):
         return None
     return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
@@ -363,12 +365,12 @@ def check_date_order(table: pd.DataFrame, res: dict[str, Any], file: str) -> lis
     return out
 
 
-def check_variants(table: pd.DataFrame, text: str, file: str, column: str = "variants", sep: str = "|") -> list[Violation]:
+def check_variants(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
     """Check that every name variant of an entity occurs in the source."""
     return [
-        Violation(file, int(line), column, f"name variant {v!r} does not occur in the source")
-        for line, value in table[column].items()
-        for v in _split(value, sep)
+        Violation(file, int(line), "variants", f"name variant {v!r} does not occur in the source")
+        for line, value in table["variants"].items()
+        for v in _split(value, "|")
         if not find_all(v, text)
     ]
 
@@ -404,35 +406,21 @@ def check_bib_urls(entries: dict[str, dict[str, str]], lines: dict[str, int | No
     return out
 
 
-def check_corroboration(
-    links: pd.DataFrame,
-    facts: pd.DataFrame,
-    sources: pd.DataFrame,
-    file: str,
-    relation: str = "relation",
-    value: str = "corroborates",
-    fact_key: str = "fact_id",
-    bib_keys: str = "bib_keys",
-    independence: str = "independence",
-    independent: str = "independent",
-) -> list[Violation]:
+def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.DataFrame, file: str) -> list[Violation]:
     """Check that a link graded ``corroborates`` rests on at least one independent source.
 
     A source that is the company itself, the article's own publisher or a government
     describing itself cannot corroborate what the article says.
     """
-    grade = dict(zip(sources["bib_key"].astype(str), sources[independence].astype(str)))
-    cited = {str(f): _split(k, "|") for f, k in zip(facts[fact_key], facts[bib_keys])}
+    grade = dict(zip(sources["bib_key"].astype(str), sources["independence"].astype(str)))
+    cited = {str(f): _split(k, "|") for f, k in zip(facts["fact_id"], facts["bib_keys"])}
     out = []
-    for line, row in links.iterrows():
-        if row[relation] != value:
-            continue
-        keys = cited.get(str(row[fact_key]), [])
-        if not any(grade.get(k) == independent for k in keys):
+    for line, row in links[links["relation"] == "corroborates"].iterrows():
+        keys = cited.get(str(row["fact_id"]), [])
+        if "independent" not in (grade.get(k) for k in keys):
             shown = ", ".join(f"{k} ({grade.get(k, 'no source row')})" for k in keys) or "no source"
-            out.append(
-                Violation(file, int(line), relation, f"{value!r} needs an outside fact with at least one {independent} source; {row[fact_key]} cites {shown}")
-            )
+            message = f"'corroborates' needs an outside fact with at least one independent source; {row['fact_id']} cites {shown}"
+            out.append(Violation(file, int(line), "relation", message))
     return out
 
 
