@@ -45,7 +45,7 @@ def test_facilities_are_counted_once_however_many_activities_they_hold(mini):
     m = compare.comparison_matrix(mini)
     assert list(m.columns) == ["Firm F Ltd", "G"]
     assert m.loc["activities at the firm", "Firm F Ltd"] == 2
-    assert m.loc["facilities visited", "Firm F Ltd"] == 1
+    assert m.loc["facilities an act is placed in", "Firm F Ltd"] == 1
     assert m.loc["claims corroborated by an independent source"].tolist() == [0, 1]
     assert m.loc["figures as stated", "Firm F Ltd"] == "5 patents"
 

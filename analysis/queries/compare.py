@@ -34,7 +34,7 @@ def comparison_matrix(ds: Dataset) -> pd.DataFrame:
             "of which state a number": c.figures_of(e),
             "figures as stated": _figures(claims[claims.value.notna()].sort_values("start")),
             "activities at the firm": len(a),
-            "facilities visited": c.facilities_visited_of(e),
+            "facilities an act is placed in": c.facilities_visited_of(e),
             "topics raised": int(ds.topics.activity_id.isin(a.activity_id).sum()),
             "claims corroborated by an independent source": c.claims_corroborated_of(e),
         }

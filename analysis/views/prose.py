@@ -234,6 +234,13 @@ class Said:
     def _repr_html_(self) -> str:
         return f'<span class="statement" id="{statement_anchor(self.statement_id)}">{html.escape(self.text)}</span>'
 
+    @property
+    def plain(self) -> str:
+        """The checked text alone, for a heading (``## {eval}`say.ST05.plain```): the heading carries the id and
+        class as block attributes (``{#statement-st05 .statement}`` on the line above), so the page's list of
+        contents shows one rendering of it, under a short anchor."""
+        return self.text
+
 
 class Sayer:
     """A chapter's registered statements, read as attributes in ``{eval}`` (``say.ST05``).
