@@ -24,7 +24,8 @@ import registers
 
 
 def test_shown_rows_are_collected_from_the_page():
-    """A box (admonition of class inference) and a statement (inline of class statement) are noted with their page."""
+    """A box (admonition of class inference), a statement (inline of class statement) and a heading that states one
+    (a section given the statement's id and class by block attributes) are noted with their page."""
 
     class Env:
         docname = "chapters/visit"
@@ -37,8 +38,13 @@ def test_shown_rows_are_collected_from_the_page():
     para = nodes.paragraph()
     para += nodes.inline(classes=["statement"], ids=["statement-st20"])
     doc += para
+    doc += nodes.section(classes=["statement"], ids=["statement-st21"])
     registers._collect(App(), doc)
-    assert sorted(App.env.report_register_uses) == [("inferences", "chapters/visit", "I09"), ("statements", "chapters/visit", "ST20")]
+    assert sorted(App.env.report_register_uses) == [
+        ("inferences", "chapters/visit", "I09"),
+        ("statements", "chapters/visit", "ST20"),
+        ("statements", "chapters/visit", "ST21"),
+    ]
 
 
 def test_rows_shown_nowhere_or_twice_are_problems():

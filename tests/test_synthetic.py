@@ -852,6 +852,7 @@ def _(ds):
 def _(ds):
     said = prose.Sayer(ds, "chapters/visit").ST01
     assert isinstance(said, prose.Said) and repr(said) == "Of 4 claims, 1 is corroborated"
+    assert said.plain == repr(said) and type(said.plain) is str  # a heading's text: one rendering, no markup
     assert said._repr_markdown_() == "[Of 4 claims, 1 is corroborated]{#statement-st01 .statement}" and prose.statement_anchor("ST01") == "statement-st01"
     with pytest.raises(errors.ReportDataError, match="registered for chapters/index"):
         _ = prose.Sayer(ds, "chapters/visit").ST02
