@@ -186,6 +186,7 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
     keys = {res["name"]: res["schema"]["primaryKey"] for res in package["resources"]}
     last = {(str(r["table"]), str(r["row_id"]), str(r["column"])): line for line, r in log.iterrows()}
     removed = {(str(r["table"]), str(r["row_id"])): line for line, r in log.iterrows() if r["column"] == "(row)" and _as_text(r["new"]) == ""}
+    positions: dict[str, dict[str, int]] = {}
     for line, row in log.iterrows():
         table, rid, column = str(row["table"]), str(row["row_id"]), str(row["column"])
         if _as_text(row["old"]) == _as_text(row["new"]):
@@ -205,11 +206,12 @@ def check_recoding_log(log: pd.DataFrame, tables: dict[str, pd.DataFrame], packa
         if column not in frame.columns:
             out.append(Violation(file, line, "column", f"{table} has no column {column!r}"))
             continue
-        hit = frame[frame[keys[table]] == rid]
-        if hit.empty:
+        if table not in positions:  # each table's ids indexed once
+            positions[table] = {str(k): i for i, k in reversed(list(enumerate(frame[keys[table]])))}
+        if rid not in positions[table]:
             out.append(Violation(file, line, "row_id", f"{table} has no row {rid!r}"))
             continue
-        current, new = _as_text(hit.iloc[0][column]), _as_text(row["new"])
+        current, new = _as_text(frame[column].iloc[positions[table][rid]]), _as_text(row["new"])
         if current != new:
             out.append(Violation(file, line, "new", f"{table} row {rid} column {column} now holds {current!r}, not {new!r}: the log and the data disagree"))
     return out

@@ -46,8 +46,10 @@ def content_words(text: str) -> set[str]:
 
 def sentence_of(sentences: pd.DataFrame, start: int, end: int) -> str | None:
     """The quote of the sentence that holds the span ``[start, end)``, or None."""
-    hit = sentences[(sentences.start <= start) & (sentences.end >= end)]
-    return str(hit.iloc[0]["quote"]) if len(hit) else None
+    for s, e, quote in zip(sentences.start, sentences.end, sentences.quote):
+        if s <= start and e >= end:
+            return str(quote)
+    return None
 
 
 def check_check_routes(claims: pd.DataFrame, file: str) -> list[Violation]:
