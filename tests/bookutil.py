@@ -20,14 +20,60 @@ def copy_book(dest: Path) -> Path:
     return dest
 
 
-def keep_appendices_only(book: Path) -> Path:
-    """Make a copy a partial book of the reuse appendix and the data dictionary, the other pages removed
+def keep_pages(book: Path, root: str, *chapters: str) -> Path:
+    """Make a copy a partial book of the pages given (``"chapters/reuse"``), the other pages removed
     (a page outside the table of contents would be reported as an orphan)."""
-    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/reuse\nchapters:\n  - file: chapters/dictionary\n", encoding="utf-8")
+    listed = "".join(f"  - file: {c}\n" for c in chapters)
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: {root}\n" + (f"chapters:\n{listed}" if chapters else ""), encoding="utf-8")
+    keep = {Path(page).name for page in (root, *chapters)} | {"_cite"}
     for page in (book / "chapters").iterdir():
-        if page.name not in {"reuse.md", "dictionary.ipynb", "_cite.md"} and page.suffix in {".md", ".ipynb"}:
+        if page.stem not in keep and page.suffix in {".md", ".ipynb"}:
             page.unlink()
     return book
+
+
+def keep_appendices_only(book: Path) -> Path:
+    """A partial book of the reuse appendix and the data dictionary."""
+    return keep_pages(book, "chapters/reuse", "chapters/dictionary")
+
+
+class Restore:
+    """Keep the bytes of some files of a copy and put them back afterwards."""
+
+    def __init__(self, book: Path, *names: str) -> None:
+        self.saved = {book / n: (book / n).read_bytes() for n in names}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for path, data in self.saved.items():
+            path.write_bytes(data)
+
+
+def mutation(mutation_id: str) -> dict[str, str]:
+    """A row of the mutation suite (``tests/mutations.csv``)."""
+    import csv
+
+    with (ROOT / "tests" / "mutations.csv").open(encoding="utf-8", newline="") as handle:
+        return next(m for m in csv.DictReader(handle) if m["mutation_id"] == mutation_id)
+
+
+def apply_mutation(root: Path, m: dict[str, str]) -> None:
+    """Set the one cell a mutation edits, in the copy at ``root``."""
+    import csv
+    import io
+
+    path = root / m["file"]
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header = rows[0]
+    hits = [r for r in rows[1:] if r[header.index(m["key"])] == m["row_id"]]
+    assert len(hits) == 1, f"{m['mutation_id']}: {m['file']} has no single row {m['row_id']}"
+    assert hits[0][header.index(m["column"])] != m["value"], f"{m['mutation_id']}: the edit changes nothing"
+    hits[0][header.index(m["column"])] = m["value"]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
 
 
 def build(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:

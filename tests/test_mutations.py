@@ -17,7 +17,6 @@ strict build naming the statement, the other changes the words on the page.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
@@ -30,7 +29,7 @@ import analysis
 from analysis.data.load import load_all
 from analysis.queries.statements import StatementError
 
-from bookutil import ROOT
+from bookutil import ROOT, apply_mutation
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("mutations")]
 
@@ -42,20 +41,6 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 def mutations() -> list[dict[str, str]]:
     with MUTATIONS.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def apply(root: Path, m: dict[str, str]) -> None:
-    """Set one cell of a table of the data copy at ``root``."""
-    path = root / m["file"]
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    header = rows[0]
-    hits = [r for r in rows[1:] if r[header.index(m["key"])] == m["row_id"]]
-    assert len(hits) == 1, f"{m['mutation_id']}: {m['file']} has no single row {m['row_id']}"
-    assert hits[0][header.index(m["column"])] != m["value"], f"{m['mutation_id']}: the edit changes nothing"
-    hits[0][header.index(m["column"])] = m["value"]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
 
 
 STOPPED = "(the chapter stopped)"
@@ -129,7 +114,7 @@ def test_the_suite_has_at_least_twenty_edits_each_naming_what_it_falsifies():
 @pytest.mark.parametrize("m", mutations(), ids=lambda m: m["mutation_id"])
 def test_an_edit_changes_the_words_it_makes_false_or_stops_the_build(m, baseline, tmp_path):
     root = data_copy(tmp_path)
-    apply(root, m)
+    apply_mutation(root, m)
     try:
         ds = load_all(root)
     except analysis.ReportDataError as error:

@@ -9,9 +9,9 @@ is read from myst-nb's log ("Executed notebook in"), and what Sphinx read again 
 - a one-cell edit of a table runs exactly the chapters that declare they read it, and its new
   value reaches the pages and the notebooks offered for download; an image no page uses any
   more is not published;
-- a chapter that raises, that writes to stderr, that prints a local path, or that quotes words
-  its row does not hold stops the strict build, naming the place; so does a page left out of
-  the table of contents, and bad data in a table no chapter reads;
+- a chapter that writes to stderr stops the strict build, naming the place; so does a page left
+  out of the table of contents, and bad data in a table no chapter reads (the cases that raise are
+  in ``test_refusals.py``, on a partial book);
 - the mutation suite's end-to-end cases: an edit that makes a checked sentence false stops the
   build naming the statement; an edit that changes a generated sentence changes the page; a
   registered statement that no page shows stops the build.
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import build, edit_notebook, executed, executed_docs, why
+from bookutil import Restore, apply_mutation, build, edit_notebook, executed, executed_docs, mutation, why
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("shared")]  # last in the group (conftest): it edits the shared build
 
@@ -59,20 +59,6 @@ def set_cell(path: Path, row_id: str, column: str, value: str) -> None:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
-
-
-class Restore:
-    """Keep the bytes of some files of the copy and put them back afterwards."""
-
-    def __init__(self, book: Path, *names: str) -> None:
-        self.saved = {book / n: (book / n).read_bytes() for n in names}
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for path, data in self.saved.items():
-            path.write_bytes(data)
 
 
 def test_a_rebuild_with_nothing_changed_runs_no_chapter(book):
@@ -111,8 +97,8 @@ def test_a_table_edit_runs_its_readers_and_reaches_pages_and_downloads(book):
 @pytest.mark.parametrize(
     "name, code, expected",
     # This one ends in a warning, so Sphinx keeps its saved environment and the next build runs only what
-    # changed. A build that raises makes Sphinx delete it, so the cases that raise come last in this
-    # module (a local path, the mutation M01, a quote), where no build but a failing one follows them.
+    # changed. A build that raises makes Sphinx delete it, so the cases that raise are in test_refusals.py,
+    # on a partial book of their own.
     [
         ("writes to stderr", "import sys\nsys.stderr.write('a warning on stderr\\n')", "stderr"),
     ],
@@ -149,62 +135,18 @@ def test_bad_data_in_a_table_no_chapter_reads_stops_the_build_with_the_loaders_m
     assert strict(book).returncode == 0
 
 
-def _mutation(mutation_id: str) -> dict[str, str]:
-    with (Path(__file__).with_name("mutations.csv")).open(encoding="utf-8", newline="") as handle:
-        return next(m for m in csv.DictReader(handle) if m["mutation_id"] == mutation_id)
-
-
-def _apply(book: Path, m: dict[str, str]) -> None:
-    path = book / m["file"]
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    header = rows[0]
-    next(r for r in rows[1:] if r[header.index(m["key"])] == m["row_id"])[header.index(m["column"])] = m["value"]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
-
-
 def test_mutations_end_to_end(book):
     """M22 changes the words on the page, and a registered statement its page no longer shows stops the strict build (one build,
     since the register's check only warns and the pages are still written)."""
     span = re.compile(r"terms of art \((.*?) read with high confidence\)", re.S)  # M22 lowers a translation note's confidence
     before = span.search(page(book, "source")).group(1)
-    m = _mutation("M22")  # a table few chapters read, and a column no blind coder codes (an edit of a coded one stops the book: the method's caveat check)
+    m = mutation("M22")  # a table few chapters read, and a column no blind coder codes (an edit of a coded one stops the book: the method's caveat check)
     visit = book / "chapters/visit.ipynb"
     with Restore(book, m["file"], "chapters/visit.ipynb"):
-        _apply(book, m)
+        apply_mutation(book, m)
         text = visit.read_text(encoding="utf-8")
         assert "{eval}`say.ST20`:" in text
         visit.write_text(text.replace("{eval}`say.ST20`:", "On the host side:"), encoding="utf-8")  # a registered sentence dropped from its page
         proc = strict(book)
         assert proc.returncode != 0 and "statement ST20 is registered for chapters/visit but no page shows it" in proc.stdout + proc.stderr, why(proc)
         assert span.search(page(book, "source")).group(1) != before, "M22 did not change the words it makes false"
-
-
-def test_a_chapter_that_prints_a_local_path_stops_the_build_naming_page_and_line(book):
-    """The check runs as the build finishes and raises, so Sphinx deletes its saved environment: the raising cases come last."""
-    with Restore(book, "chapters/glossary.ipynb"):
-        edit_notebook(book / "chapters/glossary.ipynb", "code", lambda s: s + "\nimport analysis\nprint(analysis.__file__)\n")
-        proc = strict(book)
-        out = proc.stdout + proc.stderr
-        assert proc.returncode != 0 and "the site would publish local paths" in out, why(proc)
-        assert re.search(r"chapters/glossary\.html:\d+: .*analysis/", out), "the message names the page and line of the path"
-
-
-def test_a_false_statement_stops_the_build_naming_it(book):
-    """The mutation M01 makes a checked statement false: its chapter raises, naming the statement."""
-    m = _mutation("M01")
-    with Restore(book, m["file"]):
-        _apply(book, m)
-        proc = strict(book)
-        assert proc.returncode != 0 and "statement ST02" in proc.stdout + proc.stderr, why(proc)
-
-
-def test_a_chapter_that_quotes_words_its_row_does_not_hold_stops_the_build(book):
-    """Last: the chapter raises (the saved environment is already gone, so the build runs chapters until this one)."""
-    with Restore(book, "chapters/glossary.ipynb"):
-        edit_notebook(
-            book / "chapters/glossary.ipynb", "code", lambda s: s + "\nfrom analysis.views.prose import quoter\nq = quoter(ds)\nq('TD06:70 countries')\n"
-        )
-        proc = strict(book)
-        assert proc.returncode != 0 and "'70 countries' is not part of the quote of TD06" in proc.stdout + proc.stderr, why(proc)
