@@ -171,8 +171,8 @@ def test_changes_per_variable_counts_rows_not_log_lines():
 
     counts = changes_per_variable(DS())
     assert counts.to_dict("records") == [
-        {"variable": "things.kind", "rows changed": 2, "rows coded": 3},
-        {"variable": "things.flag", "rows changed": 1, "rows coded": 3},
+        {"variable": "things.kind", "rows changed": 2, "rows at any time": 3},
+        {"variable": "things.flag", "rows changed": 1, "rows at any time": 3},
     ]
 
 
@@ -184,7 +184,7 @@ def test_removed_rows_count_under_their_table():
         def rows(self, table):
             return len(self.tables[table])
 
-    assert changes_per_variable(DS()).to_dict("records") == [{"variable": "things: rows removed", "rows changed": 2, "rows coded": 3}]
+    assert changes_per_variable(DS()).to_dict("records") == [{"variable": "things: rows removed", "rows changed": 2, "rows at any time": 3}]
 
 
 def test_cross_table_checks_wait_for_every_table():

@@ -370,7 +370,7 @@ def _(ds):
 @case("queries.codebook.changes_per_variable")
 def _(ds):
     c = codebook.changes_per_variable(ds).set_index("variable")
-    assert c.loc["claims.evaluative", "rows changed"] == 1 and c.loc["claims: rows removed", "rows coded"] == len(ds.claims) + 1
+    assert c.loc["claims.evaluative", "rows changed"] == 1 and c.loc["claims: rows removed", "rows at any time"] == len(ds.claims) + 1
 
 
 @case("views.listings.codebook_table")
@@ -998,12 +998,11 @@ def _(ds):
         {"variable": ["a.x", "a.y", "a.z"], "units": [10, 10, 10], "alpha": [0.9, 0.5, float("nan")], "percent agreement": [99.0, 80.0, 100.0]}
     )
     words = prose.reliability_words(table)
-    assert (
-        words.startswith("Of the 3 variables")
-        and "at least 0.8 for 1"
-        and "below 0.667 for 1: a.y (80 % agreement on 10 units)" in words
-        and "undefined for 1" in words
-    )
+    assert words.startswith("Of the 3 coded variables measured")
+    assert "at least 0.8 for 1" in words and "below 0.667 for 1: a.y (80 % agreement on 10 units)" in words and "undefined for 1" in words
+    assert "earlier round" not in words
+    later = prose.reliability_words(table.assign(lowest=[0.42, 0.5, float("nan")]))  # a rounds table: a.x was low before
+    assert later.endswith("below 0.667 for 1: a.x (0.420)")
 
 
 @case("queries.statements.rests_on", "queries.statements.check_caveats", "queries.reliability.unreliable", "views.prose.caveat_words")

@@ -45,8 +45,10 @@ body { font-size: 9pt; line-height: 1.35; }
 table.report-table, .pst-scrollable-table-container table { font-size: 7pt; line-height: 1.2; }
 /* the column-by-column data dictionary stays on the site and in the data package (the appendix says so) */
 section#appendix-data-dictionary .pst-scrollable-table-container, section#appendix-data-dictionary table.report-table { display: none !important; }
-/* so do the codebook, the registers of concepts and statements, the listing of the sample and the adjudication of the blind codings: reference tables whose rows the site links to */
-.pst-scrollable-table-container:has(> table#tbl-codebook, > table#tbl-concepts, > table#tbl-statements, > table#tbl-peers-sample, > table#tbl-adjudication), table#tbl-codebook, table#tbl-concepts, table#tbl-statements, table#tbl-peers-sample, table#tbl-adjudication { display: none !important; }
+/* so do the rows of the codebook, the registers of concepts and statements, the listing of the sample and the adjudication of the
+   blind codings: reference tables whose rows the site links to; each keeps its caption, marked, so its number and the links to it land */
+:is(table#tbl-codebook, table#tbl-concepts, table#tbl-statements, table#tbl-peers-sample, table#tbl-adjudication) > :not(caption) { display: none !important; }
+:is(table#tbl-codebook, table#tbl-concepts, table#tbl-statements, table#tbl-peers-sample, table#tbl-adjudication) > caption::after { content: " (its rows are on the site, not printed)"; }
 table.report-table td, table.report-table th { padding: 0.15rem 0.3rem !important; }
 .admonition { padding: 0.3rem 0.6rem !important; margin: 0.5rem 0 !important; }
 /* the single page nests each chapter one level down: the book's title is h1, chapters h2, their sections h3 */

@@ -400,7 +400,7 @@ def peers_others_visiting_truncated(ds: Dataset) -> int:
 
 @_concept("peers.firm_credentials")
 def peers_others_visiting_with_credentials(ds: Dataset) -> int:
-    """Of those, readouts that give a visited firm any state credential."""
+    """Of those, readouts that give a visited firm any credential."""
     return int((_visiting_others(ds).firm_credentials > 0).sum())
 
 
@@ -867,7 +867,7 @@ def other_tours_learning(ds: Dataset) -> int:
 
 @_concept("other_tours.firm_credentials")
 def other_tours_with_credentials(ds: Dataset) -> int:
-    """Of those, readouts that give a visited firm a state credential."""
+    """Of those, readouts that give a visited firm a credential."""
     return int((ds.other_tours.firm_credentials > 0).sum())
 
 

@@ -276,10 +276,11 @@ class Sayer:
 
 
 def reliability_words(table: pd.DataFrame) -> str:
-    """One sentence on a reliability table (:func:`analysis.queries.reliability.reliability_table`): how many
-    variables are reliable, tentative, unreliable or undefined by Krippendorff's thresholds, naming the weak ones
-    with their percent agreement."""
-    from ..queries.reliability import standing
+    """One sentence on a reliability table (:func:`analysis.queries.reliability.reliability_table`, or
+    :func:`~analysis.queries.reliability.rounds_table`'s): how many variables are reliable, tentative,
+    unreliable or undefined by Krippendorff's thresholds in the latest round that measured each, naming the
+    weak ones with their percent agreement; and, for a rounds table, which fell below 0.667 in an earlier round."""
+    from ..queries.reliability import THRESHOLDS, standing
 
     kinds = table.assign(standing=table.alpha.map(standing))
     n = len(kinds)
@@ -292,7 +293,12 @@ def reliability_words(table: pd.DataFrame) -> str:
     undefined = kinds[kinds.standing.eq("undefined")]
     if len(undefined):
         parts.append(f"undefined for {len(undefined)}, where the coders gave every unit the same code")
-    return f"Of the {n} coded variables measured, " + "; ".join(parts)
+    if "lowest" in kinds:
+        earlier = kinds[(kinds.lowest < THRESHOLDS[0]) & ~kinds.standing.eq("unreliable")]
+        if len(earlier):
+            names = ", ".join(f"{r.variable} ({r.lowest:.3f})" for _, r in earlier.iterrows())
+            parts.append(f"in an earlier round, before their rules were rewritten, alpha was below 0.667 for {len(earlier)}: {names}")
+    return f"Of the {n} coded variables measured, read in the latest round that measured each, " + "; ".join(parts)
 
 
 def caveat_words(statements: pd.DataFrame, codebook: pd.DataFrame, unreliable: Mapping[str, float], below: float | None = None) -> str:
