@@ -23,7 +23,7 @@ from bookutil import ROOT
 
 websocket = pytest.importorskip("websocket")
 
-pytestmark = pytest.mark.jupyter
+pytestmark = [pytest.mark.jupyter, pytest.mark.xdist_group("jupyter")]  # one server per run
 
 
 def _free_port() -> int:

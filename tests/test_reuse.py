@@ -40,6 +40,8 @@ import cite
 import downloads
 from bookutil import ROOT, build, copy_book, keep_appendices_only, warnings, why
 
+pytestmark = pytest.mark.xdist_group("reuse")  # the partial book is built once per run
+
 BIN = Path(sys.executable).parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
