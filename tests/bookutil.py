@@ -59,21 +59,26 @@ def mutation(mutation_id: str) -> dict[str, str]:
         return next(m for m in csv.DictReader(handle) if m["mutation_id"] == mutation_id)
 
 
-def apply_mutation(root: Path, m: dict[str, str]) -> None:
-    """Set the one cell a mutation edits, in the copy at ``root``."""
+def set_cell(path: Path, id_column: str, row_id: str, column: str, value: str) -> str:
+    """Set one cell of a CSV file, found by its id (CSV quoting kept correct); returns the value it held."""
     import csv
     import io
 
-    path = root / m["file"]
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     header = rows[0]
-    hits = [r for r in rows[1:] if r[header.index(m["key"])] == m["row_id"]]
-    assert len(hits) == 1, f"{m['mutation_id']}: {m['file']} has no single row {m['row_id']}"
-    assert hits[0][header.index(m["column"])] != m["value"], f"{m['mutation_id']}: the edit changes nothing"
-    hits[0][header.index(m["column"])] = m["value"]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    hits = [r for r in rows[1:] if r and r[header.index(id_column)] == row_id]
+    assert len(hits) == 1, f"{path.name}: no single row {row_id}"
+    old, hits[0][header.index(column)] = hits[0][header.index(column)], value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return old
+
+
+def apply_mutation(root: Path, m: dict[str, str]) -> None:
+    """Set the one cell a mutation edits, in the copy at ``root``."""
+    old = set_cell(root / m["file"], m["key"], m["row_id"], m["column"], m["value"])
+    assert old != m["value"], f"{m['mutation_id']}: the edit changes nothing"
 
 
 def build(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:

@@ -19,8 +19,6 @@ is read from myst-nb's log ("Executed notebook in"), and what Sphinx read again 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -51,14 +49,6 @@ def readers(book: Path, table: str) -> set[str]:
     return {
         f"chapters/{p.stem}" for p in (book / "chapters").glob("*.ipynb") if table in json.loads(p.read_text(encoding="utf-8"))["metadata"]["report"]["reads"]
     }
-
-
-def set_cell(path: Path, row_id: str, column: str, value: str) -> None:
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    next(r for r in rows if r[0] == row_id)[rows[0].index(column)] = value
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
 
 
 def test_a_rebuild_with_nothing_changed_runs_no_chapter(book):

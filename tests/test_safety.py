@@ -19,8 +19,6 @@ needs figure text drawn without mathtext (helper "figures").
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zlib
 from html.parser import HTMLParser
@@ -28,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from bookutil import build, copy_book, why
+from bookutil import build, copy_book, set_cell, why
 
 # --- payloads --------------------------------------------------------------------------------
 
@@ -77,18 +75,6 @@ SOURCE_META = (
 PRIVATE = re.compile(rb"(?<![\w.~-])/(?:work|root|home|tmp)/[\w.-]|site-packages|dist-packages")
 #: Addresses of servers that lived only while the site was built.
 EPHEMERAL = re.compile(rb"https?://(?:127\.0\.0\.1|localhost|0\.0\.0\.0)[:/]")
-
-
-def set_cell(path: Path, id_column: str, row_id: str, column: str, value: str) -> None:
-    """Set one cell of a CSV file, found by its id (CSV quoting kept correct)."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    header = rows[0]
-    hits = [r for r in rows[1:] if r and r[header.index(id_column)] == row_id]
-    assert len(hits) == 1, f"{path.name}: no single row {row_id}"
-    hits[0][header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def replace(path: Path, old: str, new: str) -> None:
