@@ -27,7 +27,7 @@ TABLE_ROWS = {
     "codebook": 90,
     "recoding_log": 99,
     "translation_notes": 28,
-    "adjudication": 51,
+    "adjudication": 52,
 }
 
 

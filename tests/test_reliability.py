@@ -136,33 +136,31 @@ def test_the_books_findings_carry_the_caveats_its_blind_codings_call_for(book_co
     from analysis.queries.statements import check_caveats
 
     ds, codings = book_codings
-    assert set(codings) == {"coding_b", "coding_c", "coding_d", "coding_e"}
-    table = rounds_table({name: reliability_table({"book": _faced(ds, name), name: _units(ds, codings, name)}) for name in codings})
+    assert set(codings) == {"coding_b", "coding_c", "coding_d", "coding_e", "coding_f"}
+    table = rounds_table({name: reliability_table({"book": _faced(ds, name), name: codings[name]}) for name in codings})
     assert check_caveats(ds.statements, ds.codebook, unreliable(table, below=0.8, column="lowest")) == []
     low = {"activities.actor_id", "activities.location_id", "peers.has_deadline", "directive_evidence.link_id"}
     assert set(unreliable(table, below=0.8, column="lowest")) == low
     links = table.set_index("variable").loc["directive_evidence.link_id (links)"]
     assert links["alpha (coding_e)"] >= 0.8 > links["alpha (coding_d)"]  # the rewritten rule was reproduced blind
+    assert table.set_index("variable").loc["claim_context.relation", "alpha (coding_f)"] >= 0.8
 
 
-def _units(ds, codings, name: str) -> dict:
-    """A coding with the units its coder was given: the links of coding_d were coded on coding_c's units, those of coding_e on the book's."""
-    from analysis.queries.reliability import SEGMENTED
-
-    given = {"coding_d": codings["coding_c"], "coding_e": {t: ds.tables[t] for t in SEGMENTED}}.get(name, {})
-    return {**given, **codings[name]}
-
-
-@pytest.mark.parametrize("coding", ["coding_d", "coding_e"])
-def test_the_adjudication_covers_every_disputed_link(book_codings, coding):
+@pytest.mark.parametrize(
+    ("coding", "variable"), [("coding_d", "directive_evidence.link_id"), ("coding_e", "directive_evidence.link_id"), ("coding_f", "claim_context.relation")]
+)
+def test_the_adjudication_covers_every_disputed_link(book_codings, coding, variable):
     from analysis.queries.reliability import link_matrices
 
     ds, codings = book_codings
-    pair = {"book": _faced(ds, coding), "other": _units(ds, codings, coding)}
-    matrix = link_matrices(pair)["directive_evidence.link_id (links)"]
+    matrix = next(m for name, m in link_matrices({"book": _faced(ds, coding), "other": codings[coding]}).items() if name.startswith(variable))
     disputed = sum(1 for b, o in matrix.T if b is not None and o is not None and b != o)
-    rows = ds.adjudication[ds.adjudication.coding.eq(coding) & ds.adjudication.variable.eq("directive_evidence.link_id")]
+    rows = ds.adjudication[ds.adjudication.coding.eq(coding) & ds.adjudication.variable.eq(variable)]
     assert disputed == len(rows) > 0, f"{coding}: {disputed} disputed links, {len(rows)} rows in data/adjudication.csv"
+    if variable == "claim_context.relation":  # the book holds each resolution
+        held = {f"{c}/{f}": r for c, f, r in zip(ds.claim_context.claim_id, ds.claim_context.fact_id, ds.claim_context.relation, strict=True)}
+        assert all(held.get(unit) == final for unit, final in zip(rows.unit, rows.final, strict=True))
+        return
     assert all(final in {"linked", "not linked"} for final in rows.final)
     kept = set(zip(ds.directive_evidence.directive_id, ds.directive_evidence.evidence_id, strict=True))
     for unit, final in zip(rows.unit, rows.final, strict=True):  # the book holds each resolution

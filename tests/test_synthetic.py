@@ -133,6 +133,12 @@ def _(ds):
         coded.assign(entity_id="nobody").to_csv(Path(folder) / "claims.csv", index=False)
         with pytest.raises(errors.ReportDataError, match="'nobody' is not an entity"):
             load.load_coding(folder, ds, root=folder)
+        (Path(folder) / "claims.csv").unlink()
+        (Path(folder) / "coding.yaml").write_text("units: book\ntables: [claims, topics]\n")  # a coding of links declares its units
+        assert load.load_coding(folder, ds, root=folder)["topics"] is ds.topics
+        (Path(folder) / "coding.yaml").write_text("units: coding_z\ntables: [claims]\n")
+        with pytest.raises(errors.ReportDataError, match="found units 'coding_z', table 'claims'"):
+            load.load_coding(folder, ds, root=folder)
 
 
 @case("data.load.yaml_lines")
@@ -948,7 +954,7 @@ def _(ds):
     with pytest.raises(ValueError, match="R04: the removed row's old value has 2 cells"):
         reliability.coding_before(tables, log.assign(old=["false", "", "", "D01|Z01"]), "R04")
     assert coding_before_values(reliability.coding_before(tables, log, None)) == [True, False] and tables["claims"].evaluative[0]
-    adjudication = pd.DataFrame({"coding": ["coding_b", "coding_b", "coding_c"], "reason": ["recoded (R12)", "see R09 and R10", "none"]})
+    adjudication = pd.DataFrame({"coding": ["coding_b", "coding_b", "coding_c"], "recodings": [("R12",), ("R10", "R09"), ()]})
     assert reliability.first_recoding(adjudication, "coding_b") == "R09" and reliability.first_recoding(adjudication, "coding_c") is None
 
 

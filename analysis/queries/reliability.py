@@ -401,12 +401,9 @@ def _typed(text: object, column: pd.Series) -> object:
 
 
 def first_recoding(adjudication: pd.DataFrame, coding: str) -> str | None:
-    """The earliest recoding-log change (``R``-id) that the adjudication of ``coding`` names in its reasons, or None."""
-    import re
-
-    rows = adjudication[adjudication.coding.eq(coding)]
-    found = sorted({m for reason in rows.reason for m in re.findall(r"\bR(\d+)\b", str(reason))}, key=int)
-    return f"R{found[0]}" if found else None
+    """The earliest recoding-log change (``R``-id) that the adjudication of ``coding`` made (its ``recodings`` column), or None."""
+    found = sorted({r for ids in adjudication.recodings[adjudication.coding.eq(coding)] for r in ids}, key=lambda r: int(r[1:]))
+    return found[0] if found else None
 
 
 def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
