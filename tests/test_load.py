@@ -24,10 +24,11 @@ TABLE_ROWS = {
     "statements": 60,
     "peers": 53,
     "other_tours": 3,
-    "codebook": 90,
-    "recoding_log": 99,
-    "translation_notes": 28,
+    "codebook": 92,
+    "recoding_log": 100,
+    "translation_notes": 29,
     "adjudication": 52,
+    "codings": 5,
 }
 
 
@@ -453,10 +454,10 @@ def test_a_source_row_without_a_bib_entry_is_refused(scratch):
 
 
 def test_corroboration_by_a_company_source_is_refused(scratch):
-    edit(scratch / "data/claim_context.csv", "L17,CS02,X24,company_statement", "L17,CS02,X24,corroborates")
+    edit(scratch / "data/claim_context.csv", "L25,DL01,X35,company_statement", "L25,DL01,X35,corroborates")
     assert [str(x) for x in problems(scratch)] == [
-        "data/claim_context.csv, line 18, column 'relation': 'corroborates' needs an outside fact with at least one independent source;"
-        " X24 cites chinastemcell (company)"
+        "data/claim_context.csv, line 26, column 'relation': 'corroborates' needs an outside fact with at least one independent source;"
+        " X35 cites dalian2018sibling (same_publisher)"
     ]
 
 

@@ -126,9 +126,9 @@ def book_codings():
 
 def _faced(ds, coding: str):
     """The book's coding as the blind coder of ``coding`` faced it (before that round's adjudication changed it)."""
-    from analysis.queries.reliability import coding_before, first_recoding
+    from analysis.queries.reliability import coding_before
 
-    return coding_before(ds.tables, ds.recoding_log, first_recoding(ds.adjudication, coding))
+    return coding_before(ds.tables, ds.recoding_log, ds.codings.set_index("coding").book_before[coding])
 
 
 def test_the_books_findings_carry_the_caveats_its_blind_codings_call_for(book_codings):
@@ -192,10 +192,10 @@ def test_the_second_round_leaves_no_variable_of_the_article_below_the_tentative_
 
 
 def test_a_coding_before_a_change_holds_the_logged_old_values(book_codings):
-    from analysis.queries.reliability import coding_before, first_recoding
+    from analysis.queries.reliability import coding_before
 
     ds, _ = book_codings
-    assert first_recoding(ds.adjudication, "coding_c") == "R69" and first_recoding(ds.adjudication, "nobody") is None
+    assert ds.codings.set_index("coding").book_before["coding_c"] == "R69"
     before = coding_before(ds.tables, ds.recoding_log, "R69")
     a12 = before["activities"].set_index("activity_id").location_id["A12"]
     assert a12 is None or a12 != a12 or a12 == ""  # empty before R69 placed it in the hall

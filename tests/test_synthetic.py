@@ -10,6 +10,7 @@ in :data:`NOT_HERE` saying why it cannot run in memory. Deeper rule tests on the
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 import pkgutil
@@ -134,11 +135,14 @@ def _(ds):
         with pytest.raises(errors.ReportDataError, match="'nobody' is not an entity"):
             load.load_coding(folder, ds, root=folder)
         (Path(folder) / "claims.csv").unlink()
-        (Path(folder) / "coding.yaml").write_text("units: book\ntables: [claims, topics]\n")  # a coding of links declares its units
-        assert load.load_coding(folder, ds, root=folder)["topics"] is ds.topics
-        (Path(folder) / "coding.yaml").write_text("units: coding_z\ntables: [claims]\n")
-        with pytest.raises(errors.ReportDataError, match="found units 'coding_z', table 'claims'"):
-            load.load_coding(folder, ds, root=folder)
+        declared = pd.DataFrame(
+            {"coding": [Path(folder).name], "units": ["book"], "unit_tables": [("claims", "topics")], "book_before": ["R01"], "round": ["first round"]}
+        )
+        given = dataclasses.replace(ds, tables={**ds.tables, "codings": declared})  # a coding of links is given the book's units
+        assert load.load_coding(folder, given, root=folder)["topics"] is ds.topics
+        coded.to_csv(Path(folder) / "claims.csv", index=False)
+        with pytest.raises(errors.ReportDataError, match="'claims' must be a table of book's units that"):
+            load.load_coding(folder, given, root=folder)
 
 
 @case("data.load.yaml_lines")
@@ -361,6 +365,14 @@ def _(ds):
     assert registers.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv") == []
     log.loc[2, "new"] = "false"  # C1 is evaluative now, so the log's new value is wrong, and it equals the old one
     assert sorted(columns(registers.check_recoding_log(log, ds.tables, ds.package, "recoding_log.csv"))) == [(2, "new"), (2, "old")]
+
+
+@case("data.registers.check_measured_before")
+def _(ds):
+    codings = pd.DataFrame({"coding": ["coding_b"], "book_before": ["R10"]})
+    adjudication = pd.DataFrame({"coding": ["coding_b", "coding_b"], "recodings": ["R10|R12", "R09"]}, index=[2, 3])
+    (v,) = registers.check_measured_before(adjudication, codings, "adjudication.csv")
+    assert (v.line, v.column) == (3, "recodings") and "R09 comes before R10" in v.message
 
 
 @case("data.registers.check_registers")
@@ -932,7 +944,7 @@ def _(ds):
     assert shown.loc["x.b", "alpha, one"] == "undefined" and shown.loc["x.b", "alpha, two"] == "" and shown.loc["x.a", "reading, lowest round"] == "unreliable"
 
 
-@case("queries.reliability.coding_before", "queries.reliability.first_recoding")
+@case("queries.reliability.coding_before")
 def _(ds):
     tables = {
         "claims": pd.DataFrame({"claim_id": ["Z01", "Z02"], "evaluative": pd.array([True, False], dtype="boolean")}),
@@ -954,8 +966,6 @@ def _(ds):
     with pytest.raises(ValueError, match="R04: the removed row's old value has 2 cells"):
         reliability.coding_before(tables, log.assign(old=["false", "", "", "D01|Z01"]), "R04")
     assert coding_before_values(reliability.coding_before(tables, log, None)) == [True, False] and tables["claims"].evaluative[0]
-    adjudication = pd.DataFrame({"coding": ["coding_b", "coding_b", "coding_c"], "recodings": [("R12",), ("R10", "R09"), ()]})
-    assert reliability.first_recoding(adjudication, "coding_b") == "R09" and reliability.first_recoding(adjudication, "coding_c") is None
 
 
 def coding_before_values(tables: dict) -> list:

@@ -494,8 +494,8 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
     A coding may leave out the columns a coder does not decide (summaries, descriptions); every
     column it has is checked as the book's own data are (types, allowed codes, quotes at their
     offsets), its ids and quotes are required, and entity ids must name an entity of ``ds``.
-    A coding of links alone declares the units it was coded on in ``coding.yaml``: ``units``
-    (``book``, or another coding's folder beside it) and ``tables`` (those taken from there).
+    A coding given another's units (a row of ``data/codings.csv`` whose ``units`` is ``book`` or
+    another coding's folder beside it) gets those ``unit_tables`` from there.
 
     Raises
     ------
@@ -531,14 +531,13 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
                     if isinstance(value, str) and value and value not in set(ds.entities.entity_id):
                         violations.append(Violation(file, int(line), column, f"{value!r} is not an entity of data/entities.csv"))
         tables[path.stem] = _with_lists(typed.reset_index(drop=True), subset)
-    declared = _read_yaml(folder / "coding.yaml", f"{folder.name}/coding.yaml", violations)[0] if (folder / "coding.yaml").is_file() else None
-    if declared is not None:
-        units, wanted = (declared.get("units"), declared.get("tables")) if isinstance(declared, dict) else (None, None)
-        given = ds.tables if units == "book" else load_coding(folder.parent / str(units), ds, root) if (folder.parent / str(units)).is_dir() else {}
-        for t in wanted if isinstance(wanted, list) else [None]:
+    declared = ds.tables.get("codings", pd.DataFrame(columns=["coding", "units", "unit_tables"]))
+    for row in declared[declared.coding.eq(folder.name) & ~declared.units.eq("own")].itertuples():
+        given = ds.tables if row.units == "book" else load_coding(folder.parent / row.units, ds, root)
+        for t in row.unit_tables:
             if t not in given or t in tables:
-                message = f"expected 'units' (book, or a coding's folder beside this one) and 'tables' it has and this folder lacks; found units {units!r}, table {t!r}"
-                violations.append(Violation(f"{folder.name}/coding.yaml", None, "tables", message))
+                message = f"{folder.name}: {t!r} must be a table of {row.units}'s units that {folder} lacks"
+                violations.append(Violation("data/codings.csv", None, "unit_tables", message))
             else:
                 tables[t] = given[t]
     if violations:

@@ -28,6 +28,7 @@ __all__ = [
     "basis_kind",
     "check_basis",
     "check_codebook",
+    "check_measured_before",
     "check_recoding_log",
     "check_registers",
     "check_numbering",
@@ -246,6 +247,22 @@ def check_numbering(frame: pd.DataFrame, key: str, file: str) -> list[Violation]
     ]
 
 
+def check_measured_before(adjudication: pd.DataFrame, codings: pd.DataFrame, file: str) -> list[Violation]:
+    """A blind coding is measured against the book's coding before its ``book_before`` change (``codings.csv``),
+    so every change its adjudication made (``recodings``) must come at or after that one."""
+    first = {str(c): str(b) for c, b in zip(codings["coding"], codings["book_before"], strict=True)}
+    out = []
+    for line, coding, ids in zip(adjudication.index, adjudication["coding"], adjudication["recodings"], strict=True):
+        before = first.get(str(coding), "")
+        for r in _split(ids, "|"):
+            if r[1:].isdigit() and before[1:].isdigit() and int(r[1:]) < int(before[1:]):
+                message = (
+                    f"{r} comes before {before}, the first change {coding} is measured without (data/codings.csv book_before), so the measure would count it"
+                )
+                out.append(Violation(file, line, "recodings", message))
+    return out
+
+
 def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str], bib_keys: set[str]) -> list[Violation]:
     """The loader's checks of the codebook, the recoding log, the inference register and the translation notes.
 
@@ -262,6 +279,8 @@ def check_registers(tables: dict[str, pd.DataFrame], package: dict[str, Any], fi
         return out  # a table failed to load (already reported): cross-table references cannot be judged
     if "recoding_log" in tables:
         out += check_recoding_log(tables["recoding_log"], tables, package, files["recoding_log"])
+    if {"adjudication", "codings"} <= set(tables):
+        out += check_measured_before(tables["adjudication"], tables["codings"], files["adjudication"])
     row_ids = {str(v) for res in package["resources"] for v in tables[res["name"]][primary_key(res)].dropna()}  # a basis can name a row of any table
     if "inferences" in tables:
         out += check_basis(tables["inferences"], row_ids, bib_keys, files["inferences"])

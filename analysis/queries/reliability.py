@@ -38,7 +38,6 @@ __all__ = [
     "reliability_table",
     "rounds_table",
     "coding_before",
-    "first_recoding",
     "disagreements",
     "unreliable",
     "standing",
@@ -398,12 +397,6 @@ def _typed(text: object, column: pd.Series) -> object:
     if pd.api.types.is_datetime64_any_dtype(column):
         return pd.Timestamp(text)
     return text
-
-
-def first_recoding(adjudication: pd.DataFrame, coding: str) -> str | None:
-    """The earliest recoding-log change (``R``-id) that the adjudication of ``coding`` made (its ``recodings`` column), or None."""
-    found = sorted({r for ids in adjudication.recodings[adjudication.coding.eq(coding)] for r in ids}, key=lambda r: int(r[1:]))
-    return found[0] if found else None
 
 
 def rounds_table(rounds: Mapping[str, pd.DataFrame]) -> pd.DataFrame:

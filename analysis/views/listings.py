@@ -45,7 +45,7 @@ def codebook_table(ds: Any, variable: str | None = None) -> Table:
             "worked hard case": [linked_text(ds.package, str(r.hard_case)) for r in cb.itertuples()],
         }
     )
-    caption = "Codebook" + (f": {variable}" if variable else ": every coded variable, its codes and decision rules")
+    caption = "Codebook" + (f": {variable}" if variable else ": the coded variables that call for judgement, their codes and decision rules")
     return Table(
         frame,
         caption,
