@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.data import schema
+from analysis.queries.overview import dictionary
 
 
 def test_resource_lookup(ds):
@@ -11,7 +12,7 @@ def test_resource_lookup(ds):
 
 
 def test_every_table_column_is_in_the_dictionary(ds):
-    d = schema.dictionary(ds.package)
+    d = dictionary(ds.package)
     for res in ds.package["resources"]:
         assert list(d.loc[d.table == res["path"], "column"]) == list(ds.tables[res["name"]].columns)
     assert (d["meaning"].str.len() > 0).all() and (d["how coded"].str.len() > 0).all()
@@ -35,7 +36,7 @@ def test_check_types_enforces_enum_pattern_and_maximum(ds, root):
 def test_field_names_order(ds):
     assert schema.field_names(schema.resource(ds.package, "sentences"))[:3] == ["sentence_id", "function", "register"]
     assert schema.PANDAS_DTYPES["integer"] == "Int64"
-    assert isinstance(schema.dictionary(ds.package), pd.DataFrame)
+    assert isinstance(dictionary(ds.package), pd.DataFrame)
 
 
 def test_provenance_keys(ds):

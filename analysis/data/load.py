@@ -30,7 +30,7 @@ from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers, check_subject_leader
 from .registers import check_registers
 from .rules import check_check_routes, check_subjects, check_summaries
-from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, foreign_keys, primary_key, resource
+from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "load_coding", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
@@ -90,12 +90,6 @@ class Dataset:
         """The number of rows of ``table``."""
         return len(self.tables[table])
 
-    def references(self, table: str) -> int:
-        """How many references to other tables ``table`` holds: one per filled foreign-key cell, one per item of a list."""
-        frame = self.tables[table]
-        fks = foreign_keys(resource(self.package, table))
-        return int(sum(sum(len(v) if isinstance(v, tuple | list) else int(pd.notna(v)) for v in frame[fk["field"]]) for fk in fks))
-
     def row(self, table: str, key: str) -> pd.Series:
         """Return the row of ``table`` whose primary key is ``key``.
 
@@ -110,14 +104,6 @@ class Dataset:
         if hit.empty:
             raise UnknownIdError(table, key, frame[pk].astype(str).tolist())
         return hit.iloc[0]
-
-    def entity(self, entity_id: str) -> pd.Series:
-        """Return one entity by id (raises :class:`UnknownIdError` if unknown)."""
-        return self.row("entities", entity_id)
-
-    def name(self, entity_id: str) -> str:
-        """The canonical name of an entity."""
-        return str(self.entity(entity_id)["canonical_name"])
 
 
 def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[str], list[Violation]]:

@@ -37,7 +37,6 @@ import difflib
 import re
 from typing import Any
 
-import pandas as pd
 from frictionless import Package, Resource, Schema
 
 from .errors import Violation
@@ -49,7 +48,6 @@ __all__ = [
     "primary_key",
     "foreign_keys",
     "provenance_keys",
-    "dictionary",
     "check_package",
     "PANDAS_DTYPES",
     "PROVENANCE_FIELDS",
@@ -133,48 +131,6 @@ def foreign_keys(res: dict[str, Any]) -> list[dict[str, Any]]:
 def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
     """Primary-key column of every resource whose rows carry a quote from the source."""
     return {res["name"]: primary_key(res) for res in package["resources"] if res.get("provenance")}
-
-
-def dictionary(package: dict[str, Any]) -> pd.DataFrame:
-    """The data dictionary as a table: one row per column of every resource.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``table``, ``column``, ``type``, ``required``, ``meaning``,
-        ``allowed values`` and ``how coded``.
-    """
-    rows = []
-    for res in package["resources"]:
-        for f in fields(res):
-            c = f.get("constraints", {})
-            allowed = []
-            if "enum" in c:
-                allowed.append(", ".join(str(v) for v in c["enum"]))
-            if "pattern" in c:
-                allowed.append(f"pattern {c['pattern']}")
-            if "minimum" in c or "maximum" in c:
-                allowed.append(f"{c.get('minimum', '')}–{c.get('maximum', '')}".strip("–") if "maximum" in c else f"≥ {c['minimum']}")
-            if "separator" in f:
-                allowed.append(f"list joined by '{f['separator']}'")
-            if "notBefore" in f:
-                allowed.append(f"not before {f['notBefore']}")
-            if "maxLength" in c:
-                allowed.append(f"at most {c['maxLength']} characters")
-            if c.get("unique"):
-                allowed.append("unique")
-            rows.append(
-                {
-                    "table": res["path"],
-                    "column": f["name"],
-                    "type": f["type"],
-                    "required": "yes" if c.get("required") else "no",
-                    "meaning": f.get("description", ""),
-                    "allowed values": "; ".join(allowed),
-                    "how coded": f.get("coding", ""),
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 # --- checking the descriptor -------------------------------------------------------------------
