@@ -262,26 +262,16 @@ def _checked_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str |
 
 @functools.lru_cache(maxsize=64)
 def _check_table(raw_bytes: bytes, res_json: str, file: str, text: str | None) -> tuple[pd.DataFrame | None, tuple[Violation, ...]]:
-    res, out = json.loads(res_json), []
-    raw, header, problems = read_csv_strings(raw_bytes, file)
-    out += problems
-    if raw is None:
-        return None, tuple(out)
-    header_problems = v.check_header(header, res, file)
-    out += header_problems
-    if header_problems:
-        return None, tuple(out)
-    typed, problems = v.check_types(raw[field_names(res)], res, file)
-    out += problems
+    res = json.loads(res_json)
+    raw, header, out = read_csv_strings(raw_bytes, file)
+    header_problems = v.check_header(header, res, file) if raw is not None else []
+    typed, problems = v.check_types(raw[field_names(res)], res, file) if raw is not None and not header_problems else (None, [])
+    out += header_problems + problems
     if typed is None:
         return None, tuple(out)
-    if text is not None:
-        out += v.check_provenance(typed, text, file)
-    out += v.check_numbers_in_quotes(typed, res, file)
-    out += v.check_duplicate_rows(typed, res, file)
-    out += v.check_free_text(typed, res, file)
-    out += v.check_date_order(typed, res, file)
-    return typed, tuple(out)
+    for check in (v.check_numbers_in_quotes, v.check_duplicate_rows, v.check_free_text, v.check_date_order):
+        out += check(typed, res, file)
+    return typed, tuple(out + (v.check_provenance(typed, text, file) if text is not None else []))
 
 
 def _mechanical_rules(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Violation]:
@@ -323,10 +313,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
     Parameters
     ----------
     root : path, optional
-        Repository root holding ``data/`` and ``references.bib``. By default
-        :func:`default_root`: ``REPORT_ROOT`` if set, else the nearest folder at or above
-        the working directory holding ``data/datapackage.yaml``, else the folder above
-        this package.
+        Repository root holding ``data/`` and ``references.bib``; by default :func:`default_root`.
 
     Returns
     -------

@@ -180,15 +180,8 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
             out.append(Violation(file, int(line), "quote", f"quote not found in the source: {quote!r}"))
             continue
         if text[start:end] != quote:
-            col = "end" if start in hits else "start"
-            out.append(
-                Violation(
-                    file,
-                    int(line),
-                    col,
-                    f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})",
-                )
-            )
+            message = f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})"
+            out.append(Violation(file, int(line), "end" if start in hits else "start", message))
             continue
         actual = next((p.number for p in paras if p.start <= start < p.end), None)
         if actual != para:
@@ -282,17 +275,9 @@ def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) ->
     for line, row in table.iterrows():
         key = tuple(_same(row[c]) for c in others)
         if key in first:
-            line0, id0 = first[key]
-            out.append(
-                Violation(
-                    file,
-                    int(line),
-                    pk,
-                    f"row {row[pk]!r} repeats row {id0!r} (line {line0}) in every column but {pk} (ignoring case and spacing): the same content under two ids",
-                )
-            )
-        else:
-            first[key] = (int(line), row[pk])
+            message = f"row {row[pk]!r} repeats row {first[key][1]!r} (line {first[key][0]}) in every column but {pk} (ignoring case and spacing)"
+            out.append(Violation(file, int(line), pk, f"{message}: the same content under two ids"))
+        first.setdefault(key, (int(line), row[pk]))
     return out
 
 
@@ -312,18 +297,11 @@ def check_free_text(table: pd.DataFrame, res: dict[str, Any], file: str) -> list
         for line, value in table[f["name"]].items():
             if not isinstance(value, str):
                 continue
-            if _FORMULA.match(value):
-                out.append(
-                    Violation(
-                        file, int(line), f["name"], f"{value[:40]!r} starts like a spreadsheet formula, which a spreadsheet opening the download would run"
-                    )
-                )
-            if _CONTROL.search(value):
-                out.append(Violation(file, int(line), f["name"], f"contains the control character {_CONTROL.search(value).group()!r}"))
-            if _MOJIBAKE.search(value):
-                out.append(
-                    Violation(file, int(line), f["name"], f"contains {_MOJIBAKE.search(value).group()!r}, UTF-8 text read in another encoding (mojibake)")
-                )
+            formula, control, mojibake = _FORMULA.match(value), _CONTROL.search(value), _MOJIBAKE.search(value)
+            messages = [f"{value[:40]!r} starts like a spreadsheet formula, which a spreadsheet opening the download would run"] if formula else []
+            messages += [f"contains the control character {control.group()!r}"] if control else []
+            messages += [f"contains {mojibake.group()!r}, UTF-8 text read in another encoding (mojibake)"] if mojibake else []
+            out += [Violation(file, int(line), f["name"], m) for m in messages]
     return out
 
 
