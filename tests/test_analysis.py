@@ -45,7 +45,7 @@ def test_coded_spans(ds):
     entities = annotate.entity_spans(ds)
     assert len(spans) == len(ds.claims) + len(ds.activities) + len(ds.directives) + len(entities)
     assert set(spans.css) == {"c-claim", "c-activity", "c-directive", "c-entity"}
-    assert all(ds.text[a:b] in ds.entity(i).variants for i, a, b in zip(entities.id, entities.start, entities.end))
+    assert all(ds.text[a:b] in ds.row("entities", i).variants for i, a, b in zip(entities.id, entities.start, entities.end))
 
 
 def test_annotated_source_marks_entities(ds):

@@ -62,10 +62,10 @@ def test_a_repeated_load_checks_each_table_once_and_shares_nothing(scratch):
 
 
 def test_lookup_by_id(ds):
-    assert ds.name("tiandy") == "Tiandy Technology Co., Ltd."
+    assert ds.row("entities", "tiandy")["canonical_name"] == "Tiandy Technology Co., Ltd."
     assert ds.row("directives", "D08")["quantity"] == "a number of"
     with pytest.raises(UnknownIdError, match="unknown id 'huawei' in table 'entities'"):
-        ds.entity("huawei")
+        ds.row("entities", "huawei")
     with pytest.raises(AttributeError):
         _ = ds.no_such_table
 

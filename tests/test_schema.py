@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.data import schema
+from analysis.queries.overview import dictionary
 
 
 def test_resource_lookup(ds):
@@ -11,7 +12,7 @@ def test_resource_lookup(ds):
 
 
 def test_every_table_column_is_in_the_dictionary(ds):
-    d = schema.dictionary(ds.package)
+    d = dictionary(ds.package)
     for res in ds.package["resources"]:
         assert list(d.loc[d.table == res["path"], "column"]) == list(ds.tables[res["name"]].columns)
     assert (d["meaning"].str.len() > 0).all() and (d["how coded"].str.len() > 0).all()
@@ -35,7 +36,7 @@ def test_check_types_enforces_enum_pattern_and_maximum(ds, root):
 def test_field_names_order(ds):
     assert schema.field_names(schema.resource(ds.package, "sentences"))[:3] == ["sentence_id", "function", "register"]
     assert schema.PANDAS_DTYPES["integer"] == "Int64"
-    assert isinstance(schema.dictionary(ds.package), pd.DataFrame)
+    assert isinstance(dictionary(ds.package), pd.DataFrame)
 
 
 def test_provenance_keys(ds):
@@ -61,14 +62,18 @@ from test_load import edit, problems  # noqa: E402
         (
             "        - name: sequence\n          type: integer\n",
             "        - name: sequence\n          type: intger\n",
-            "resource 'activities', field 'sequence': unknown type 'intger' (did you mean 'integer'?",
+            "resource 'activities', field 'sequence': 'intger' is not one of ['string', 'integer', 'number', 'boolean', 'date'] at property 'type' (did you mean 'integer'?)",
         ),
         (
             "    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      fields:",
             "    schema:\n      primaryKey: topic_id\n      foreignKeys:\n        - {fields: activity_id, reference: {resource: activities, fields: activity_id}}\n      feilds:",
             "resource 'topics': unknown key 'feilds' (did you mean 'fields'?)",
         ),
-        ('pattern: "T[0-9]{2}"', 'pattern: "T([0-9]{2}"', "resource 'topics', field 'topic_id': 'pattern' 'T([0-9]{2}' is not a valid regular expression"),
+        (
+            'pattern: "T[0-9]{2}"',
+            'pattern: "T([0-9]{2}"',
+            "resource 'topics', field 'topic_id': 'T([0-9]{2}' is not a 'regex' at property 'constraints/pattern' (missing ), unterminated subpattern",
+        ),
         (
             "{fields: entity_id, reference: {resource: entities, fields: entity_id}}\n      fields:\n        - name: claim_id",
             "{fields: entity_id, reference: {resource: entitys, fields: entity_id}}\n      fields:\n        - name: claim_id",
@@ -87,7 +92,7 @@ from test_load import edit, problems  # noqa: E402
         (
             "    provenance: true\n    schema:\n      primaryKey: sentence_id",
             "    provenance: yes please\n    schema:\n      primaryKey: sentence_id",
-            "resource 'sentences': 'provenance' must be true or false, found 'yes please'",
+            "resource 'sentences': 'yes please' is not of type 'boolean' at property 'provenance'",
         ),
         (
             "          notBefore: date_start\n",
@@ -98,12 +103,13 @@ from test_load import edit, problems  # noqa: E402
         (  # standard Table Schema, but the loader reads single-field keys: refused, not a crash
             "{fields: entity_id, reference: {resource: entities, fields: entity_id}}\n      fields:\n        - name: claim_id",
             "{fields: [entity_id], reference: {resource: entities, fields: [entity_id]}}\n      fields:\n        - name: claim_id",
-            "resource 'claims': a foreign key here names one field, one resource and one field of it",
+            "resource 'claims': ['entity_id'] is not of type 'string' at property 'schema/foreignKeys/0/fields'"
+            " (a foreign key here names one field, one resource and one field of it; use 'extendedForeignKeys' for several)",
         ),
         (  # frictionless's profile accepts it, and its reader would then fail on every table
             "constraints: {required: true, minimum: 1, maximum: 6}",
             "constraints: {required: true, minimum: one, maximum: 6}",
-            "field 'paragraph': 'minimum' must be a number, on an integer or number field, found 'one'",
+            "resource 'glossary', field 'paragraph': 'one' is not of type 'number' at property 'constraints/minimum'",
         ),
     ],
 )
@@ -122,7 +128,9 @@ def test_a_missing_fields_key_is_refused(scratch):
     end = text.index("\n\n", start)
     (scratch / "data/datapackage.yaml").write_text(text[:start] + text[end + 1 :], encoding="utf-8")
     v = problems(scratch)
-    assert any(x.file == "data/datapackage.yaml" and "resource 'claim_context': 'schema' must have 'fields'" in x.message for x in v), [str(x) for x in v]
+    assert any(
+        x.file == "data/datapackage.yaml" and "resource 'claim_context': 'fields' is a required property at property 'schema'" in x.message for x in v
+    ), [str(x) for x in v]
 
 
 def test_the_line_of_a_dictionary_error_points_at_the_key(scratch):
@@ -139,8 +147,8 @@ def test_check_package_on_a_minimal_descriptor():
     }
     assert schema.check_package(ok, "dp.yaml") == []
     assert [x.message for x in schema.check_package({"resources": []}, "dp.yaml")] == [
-        "source: source must be a mapping of keys to values, found NoneType".replace("source must", "'source' must"),
-        "'resources' must be a non-empty list of resources",
+        "'source' is a required property",
+        "[] should be non-empty at property 'resources'",
     ]
 
 

@@ -102,9 +102,13 @@ def columns(violations: list) -> list:
 
 @case("data.load.Dataset")
 def _(ds):
-    assert ds.row("claims", "C2")["value"] == 5 and ds.entity("firm_g")["short_name"] == "G" and ds.name("zone_z") == "Zone Z"
+    assert (
+        ds.row("claims", "C2")["value"] == 5
+        and ds.row("entities", "firm_g")["short_name"] == "G"
+        and ds.row("entities", "zone_z")["canonical_name"] == "Zone Z"
+    )
     with pytest.raises(errors.UnknownIdError, match="unknown id 'nobody'"):
-        ds.entity("nobody")
+        ds.row("entities", "nobody")
     with pytest.raises(AttributeError, match="no table 'nothing'"):
         _ = ds.nothing
 
@@ -322,9 +326,9 @@ def _(ds):
     }
 
 
-@case("data.schema.dictionary")
+@case("queries.overview.dictionary")
 def _(ds):
-    d = schema.dictionary({"resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]})
+    d = overview.dictionary({"resources": [ENTITIES_RESOURCE, CLAIMS_RESOURCE]})
     assert len(d) == len(schema.fields(ENTITIES_RESOURCE)) + len(schema.fields(CLAIMS_RESOURCE))
     claim_type = d[(d.table == "claims.csv") & (d.column == "claim_type")].iloc[0]
     assert claim_type["required"] == "yes" and claim_type["allowed values"] == "attribute, product, credential, facility"

@@ -30,7 +30,7 @@ from .errors import ReportDataError, UnknownIdError, Violation
 from .peers import check_peers, check_subject_leader
 from .registers import check_registers
 from .rules import check_check_routes, check_subjects, check_summaries
-from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, foreign_keys, primary_key, resource
+from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, primary_key, resource
 
 __all__ = ["Dataset", "load_all", "load_coding", "default_root", "read_csv_strings", "yaml_lines", "edition"]
 
@@ -90,12 +90,6 @@ class Dataset:
         """The number of rows of ``table``."""
         return len(self.tables[table])
 
-    def references(self, table: str) -> int:
-        """How many references to other tables ``table`` holds: one per filled foreign-key cell, one per item of a list."""
-        frame = self.tables[table]
-        fks = foreign_keys(resource(self.package, table))
-        return int(sum(sum(len(v) if isinstance(v, tuple | list) else int(pd.notna(v)) for v in frame[fk["field"]]) for fk in fks))
-
     def row(self, table: str, key: str) -> pd.Series:
         """Return the row of ``table`` whose primary key is ``key``.
 
@@ -110,14 +104,6 @@ class Dataset:
         if hit.empty:
             raise UnknownIdError(table, key, frame[pk].astype(str).tolist())
         return hit.iloc[0]
-
-    def entity(self, entity_id: str) -> pd.Series:
-        """Return one entity by id (raises :class:`UnknownIdError` if unknown)."""
-        return self.row("entities", entity_id)
-
-    def name(self, entity_id: str) -> str:
-        """The canonical name of an entity."""
-        return str(self.entity(entity_id)["canonical_name"])
 
 
 def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[str], list[Violation]]:
@@ -191,68 +177,37 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_YAML_NODES = 200_000
 
 
-def _refuse(node: yaml.Node, problem: str) -> yaml.MarkedYAMLError:
-    return yaml.MarkedYAMLError(problem=problem, problem_mark=node.start_mark)
-
-
-def _check_yaml_nodes(root: yaml.Node) -> None:
-    """Refuse a duplicate key in any mapping, and a document whose aliases expand beyond MAX_YAML_NODES."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        if id(node) in sizes:  # an alias: the same node object again, counted at its full size
-            return sizes[id(node)]
-        sizes[id(node)] = 1  # guards against a node that contains itself
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, yaml.Node] = {}
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
-                    if key.value in seen:
-                        raise _refuse(
-                            key, f"duplicate key {key.value!r} (first at line {seen[key.value].start_mark.line + 1}): the later value would silently win"
-                        )
-                    seen[key.value] = key
-                total += size(key) + size(value)
-        elif isinstance(node, yaml.SequenceNode):
-            total += sum(size(item) for item in node.value)
-        if total > MAX_YAML_NODES:
-            raise _refuse(node, f"the document expands to more than {MAX_YAML_NODES:,} nodes through its aliases (an alias bomb?)")
-        sizes[id(node)] = total
-        return total
-
-    size(root)
-
-
-def _yaml(text: str) -> Any:
-    """Parse YAML safely (libyaml's C parser when PyYAML has it), refusing duplicate keys and alias bombs."""
-    root = yaml.compose(text, Loader=_LOADER)
-    if root is None:
-        return None
-    _check_yaml_nodes(root)
-    return yaml.load(text, Loader=_LOADER)
-
-
 def yaml_lines(text: str) -> dict[tuple, int]:
     """The 1-based line of every node of a YAML document, keyed by its path of keys and indices.
 
-    Keys merged in with ``<<: *anchor`` are placed at the anchor's lines.
+    A node reached again through an alias is placed where it is used, not walked again. Raises
+    :class:`yaml.MarkedYAMLError` on a duplicate key in any mapping (the later value would silently
+    win) and on a document whose aliases expand beyond :data:`MAX_YAML_NODES` (an alias bomb).
     """
     lines: dict[tuple, int] = {}
+    sizes: dict[int, int] = {}
 
-    def walk(node: yaml.Node, path: tuple) -> None:
+    def walk(node: yaml.Node, path: tuple) -> int:
         lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == "<<":
-                    for merged in value.value if isinstance(value, yaml.SequenceNode) else [value]:
-                        walk(merged, path)
-                    continue
-                lines.setdefault(path + (key.value,), key.start_mark.line + 1)
-                walk(value, path + (key.value,))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, path + (i,))
+        if id(node) in sizes:  # an alias: the same node object again, counted at its full size
+            return sizes[id(node)]
+        sizes[id(node)] = total = 1  # 1 guards against a node that contains itself
+        seen: dict[Any, yaml.Node] = {}
+        for key, value in node.value if isinstance(node, yaml.MappingNode) else []:
+            name = key.value if isinstance(key, yaml.ScalarNode) else id(key)
+            if name in seen and name != "<<":
+                problem = f"duplicate key {name!r} (first at line {seen[name].start_mark.line + 1}): the later value would silently win"
+                raise yaml.MarkedYAMLError(problem=problem, problem_mark=key.start_mark)
+            seen[name] = key
+            lines.setdefault(path + (name,), key.start_mark.line + 1)
+            total += walk(key, path) + walk(value, path if name == "<<" else path + (name,))
+        total += sum(walk(item, path + (i,)) for i, item in enumerate(node.value)) if isinstance(node, yaml.SequenceNode) else 0
+        if total > MAX_YAML_NODES:
+            raise yaml.MarkedYAMLError(
+                problem=f"the document expands to more than {MAX_YAML_NODES:,} nodes through its aliases (an alias bomb?)", problem_mark=node.start_mark
+            )
+        sizes[id(node)] = total
+        return total
 
     root = yaml.compose(text, Loader=_LOADER)
     if root is not None:
@@ -260,20 +215,19 @@ def yaml_lines(text: str) -> dict[tuple, int]:
     return lines
 
 
-def _read_yaml(path: Path, file: str, out: list[Violation]) -> tuple[Any, str | None]:
-    """Parse a YAML file, or return None with a violation naming the file and the line at fault."""
+def _read_yaml(path: Path, file: str, out: list[Violation]) -> tuple[Any, str | None, dict[tuple, int]]:
+    """A YAML file's value, text and :func:`yaml_lines`, or Nones with a violation naming the file and the line at fault."""
     data = _read(path, file, out)
     text = _decode(data, file, out) if data is not None else None
-    if text is None:
-        return None, None
     try:
-        return _yaml(text), text
+        lines = yaml_lines(text) if text is not None else {}  # refuses duplicate keys and alias bombs before anything is built
+        return (yaml.load(text, Loader=_LOADER), text, lines) if text is not None else (None, None, {})
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x) or str(exc)
         where = f" (column {mark.column + 1})" if mark is not None else ""
         out.append(Violation(file, mark.line + 1 if mark is not None else None, None, f"YAML syntax error{where}: {problem}"))
-        return None, None
+        return None, None, {}
 
 
 _BIB_ENTRY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)\s*,")
@@ -308,26 +262,16 @@ def _checked_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str |
 
 @functools.lru_cache(maxsize=64)
 def _check_table(raw_bytes: bytes, res_json: str, file: str, text: str | None) -> tuple[pd.DataFrame | None, tuple[Violation, ...]]:
-    res, out = json.loads(res_json), []
-    raw, header, problems = read_csv_strings(raw_bytes, file)
-    out += problems
-    if raw is None:
-        return None, tuple(out)
-    header_problems = v.check_header(header, res, file)
-    out += header_problems
-    if header_problems:
-        return None, tuple(out)
-    typed, problems = v.check_types(raw[field_names(res)], res, file)
-    out += problems
+    res = json.loads(res_json)
+    raw, header, out = read_csv_strings(raw_bytes, file)
+    header_problems = v.check_header(header, res, file) if raw is not None else []
+    typed, problems = v.check_types(raw[field_names(res)], res, file) if raw is not None and not header_problems else (None, [])
+    out += header_problems + problems
     if typed is None:
         return None, tuple(out)
-    if text is not None:
-        out += v.check_provenance(typed, text, file)
-    out += v.check_numbers_in_quotes(typed, res, file)
-    out += v.check_duplicate_rows(typed, res, file)
-    out += v.check_free_text(typed, res, file)
-    out += v.check_date_order(typed, res, file)
-    return typed, tuple(out)
+    for check in (v.check_numbers_in_quotes, v.check_duplicate_rows, v.check_free_text, v.check_date_order):
+        out += check(typed, res, file)
+    return typed, tuple(out + (v.check_provenance(typed, text, file) if text is not None else []))
 
 
 def _mechanical_rules(tables: dict[str, pd.DataFrame], files: dict[str, str]) -> list[Violation]:
@@ -369,10 +313,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
     Parameters
     ----------
     root : path, optional
-        Repository root holding ``data/`` and ``references.bib``. By default
-        :func:`default_root`: ``REPORT_ROOT`` if set, else the nearest folder at or above
-        the working directory holding ``data/datapackage.yaml``, else the folder above
-        this package.
+        Repository root holding ``data/`` and ``references.bib``; by default :func:`default_root`.
 
     Returns
     -------
@@ -392,12 +333,11 @@ def load_all(root: str | Path | None = None) -> Dataset:
     violations: list[Violation] = []
 
     # 1. the data dictionary, checked before anything is read with it
-    package, package_text = _read_yaml(root / PACKAGE_FILE, PACKAGE_FILE, violations)
+    package, package_text, lines = _read_yaml(root / PACKAGE_FILE, PACKAGE_FILE, violations)
     checked = hashlib.sha256(package_text.encode()).hexdigest() if package_text is not None else None
-    if package is not None and checked not in _GOOD_PACKAGES:
-        if check_package(package, PACKAGE_FILE):  # lines are looked up only when needed
-            violations += check_package(package, PACKAGE_FILE, yaml_lines(package_text))
-        else:
+    if package_text is not None and checked not in _GOOD_PACKAGES:
+        violations += check_package(package, PACKAGE_FILE, lines)
+        if not violations:
             _GOOD_PACKAGES.add(checked)  # a process checks the same dictionary once (a test suite, a notebook re-run)
     if violations:
         raise ReportDataError(violations)
@@ -407,11 +347,11 @@ def load_all(root: str | Path | None = None) -> Dataset:
         where = package["source"].get(key)
         if where is not None and not (data / where).resolve().is_relative_to(data.resolve()):
             message = f"{where!r} points outside data/: the source and its metadata must be files of data/"
-            violations.append(Violation(PACKAGE_FILE, yaml_lines(package_text).get(("source", key)), f"source.{key}", message))
+            violations.append(Violation(PACKAGE_FILE, lines.get(("source", key)), f"source.{key}", message))
     if violations:  # nothing is read from outside data/
         raise ReportDataError(violations)
     meta_path = data / package["source"].get("metadata", "source/SOURCE.yaml")
-    source_meta, _ = _read_yaml(meta_path, rel(meta_path), violations)
+    source_meta, _, _ = _read_yaml(meta_path, rel(meta_path), violations)
     if source_meta is not None and not (isinstance(source_meta, dict) and isinstance(source_meta.get("sha256"), str)):
         violations.append(Violation(rel(meta_path), None, None, "expected a mapping with the key 'sha256' (the source's SHA-256)"))
         source_meta = None

@@ -1,44 +1,26 @@
 """The data dictionary: the Table Schema descriptor, checked before use, and what is read from it.
 
 The descriptor is ``data/datapackage.yaml``: a Frictionless Data Package whose resources carry
-Table Schemas, with the documented extension keys below. :func:`check_package` checks it before
-the loader uses it, so a broken dictionary is reported like broken data: frictionless checks the
-standard part (its profiles: names, paths, types, constraints, primary and foreign keys), and this
-module the extension keys, the keys frictionless ignores (a misspelt standard key is silently
-ignored there) and what the loader needs beyond the standard. This module is pure: it takes the
+Table Schemas, with extension keys that its header documents. :func:`check_package` checks it
+before the loader uses it, so a broken dictionary is reported like broken data: the JSON Schema
+``data/datapackage.schema.json`` says which keys each level may hold and what their values are
+(a misspelt standard key, which frictionless ignores, is a typo there); this module checks what
+crosses fields and resources; frictionless checks the standard part. This module takes the
 parsed descriptor.
-
-Extension keys (beyond the Data Package / Table Schema standards), all enforced:
-
-=========================  ==========  ====================================================
-key                        where       meaning
-=========================  ==========  ====================================================
-``source``                 package     the primary source: ``path``, ``sha256``, ``metadata``
-``provenanceFields``       package     the four quote fields, defined once (YAML anchors)
-``provenance``             resource    rows carry quote/paragraph/start/end, proven in the source
-``allowDuplicateRows``     resource    two ids may share the same content (default: refused)
-``extendedForeignKeys``    schema      foreign keys the standard cannot express: on a list
-                                       field (each element checked) or to any one of several
-                                       resources (``resource`` and ``fields`` as lists)
-``coding``                 field       how the column was coded (for readers and curators)
-``separator``              field       the field holds a list of values joined by this text
-``appearsInQuote``         field       a number that must be written in the row's quote
-``notBefore``              field       (dates) the value may not be earlier than this field's
-``citesBibliography``      field       each value (each element) is a key of references.bib
-``coversBibliography``     field       ... and every key of references.bib has a row
-``categoryLabels``         field       readable labels of an enum field's codes
-=========================  ==========  ====================================================
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import re
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from frictionless import Package, Resource, Schema
+from jsonschema import Draft202012Validator
 
 from .errors import Violation
 
@@ -49,7 +31,6 @@ __all__ = [
     "primary_key",
     "foreign_keys",
     "provenance_keys",
-    "dictionary",
     "check_package",
     "PANDAS_DTYPES",
     "PROVENANCE_FIELDS",
@@ -66,18 +47,6 @@ PANDAS_DTYPES: dict[str, str] = {
 
 #: The fields every resource with ``provenance: true`` must have.
 PROVENANCE_FIELDS = ["quote", "paragraph", "start", "end"]
-
-# Keys the loader understands at each level, standard and extension: any other key is a typo.
-_KEYS = {
-    "package": {"name", "title", "description", "resources", "source", "provenanceFields", "version", "licenses", "sources", "homepage", "keywords"}
-    | {"$schema", "profile"},
-    "resource": {"name", "path", "title", "description", "schema", "format", "mediatype", "encoding", "licenses", "sources", "provenance"}
-    | {"allowDuplicateRows", "profile"},
-    "schema": {"fields", "primaryKey", "foreignKeys", "extendedForeignKeys"},
-    "field": {"name", "type", "title", "description", "constraints", "trueValues", "falseValues", "coding", "separator", "appearsInQuote", "notBefore"}
-    | {"citesBibliography", "coversBibliography", "categoryLabels"},
-    "constraints": {"required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength"},
-}
 
 
 def resource(package: dict[str, Any], name: str) -> dict[str, Any]:
@@ -135,169 +104,98 @@ def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
     return {res["name"]: primary_key(res) for res in package["resources"] if res.get("provenance")}
 
 
-def dictionary(package: dict[str, Any]) -> pd.DataFrame:
-    """The data dictionary as a table: one row per column of every resource.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``table``, ``column``, ``type``, ``required``, ``meaning``,
-        ``allowed values`` and ``how coded``.
-    """
-    rows = []
-    for res in package["resources"]:
-        for f in fields(res):
-            c = f.get("constraints", {})
-            allowed = []
-            if "enum" in c:
-                allowed.append(", ".join(str(v) for v in c["enum"]))
-            if "pattern" in c:
-                allowed.append(f"pattern {c['pattern']}")
-            if "minimum" in c or "maximum" in c:
-                allowed.append(f"{c.get('minimum', '')}–{c.get('maximum', '')}".strip("–") if "maximum" in c else f"≥ {c['minimum']}")
-            if "separator" in f:
-                allowed.append(f"list joined by '{f['separator']}'")
-            if "notBefore" in f:
-                allowed.append(f"not before {f['notBefore']}")
-            if "maxLength" in c:
-                allowed.append(f"at most {c['maxLength']} characters")
-            if c.get("unique"):
-                allowed.append("unique")
-            rows.append(
-                {
-                    "table": res["path"],
-                    "column": f["name"],
-                    "type": f["type"],
-                    "required": "yes" if c.get("required") else "no",
-                    "meaning": f.get("description", ""),
-                    "allowed values": "; ".join(allowed),
-                    "how coded": f.get("coding", ""),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
 # --- checking the descriptor -------------------------------------------------------------------
 
-
-class _Checker:
-    """Collects the violations of one descriptor, each placed by its path in the YAML."""
-
-    def __init__(self, file: str, lines: dict[tuple, int] | None):
-        self.file, self.lines, self.out = file, lines or {}, []
-
-    def add(self, path: tuple, where: str, message: str) -> None:
-        line = next((self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None)  # the nearest known node
-        self.out.append(Violation(self.file, line, None, f"{where}: {message}" if where else message))
-
-    def keys(self, node: Any, level: str, path: tuple, where: str) -> None:
-        for key in node if isinstance(node, dict) else []:
-            if key not in _KEYS[level]:
-                close = difflib.get_close_matches(str(key), sorted(_KEYS[level]), n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'?" if close else "a new extension key must be documented here and in the dictionary's header"
-                self.add(path + (key,), where, f"unknown key '{key}' ({hint})")
-
-    def typed(self, node: Any, key: str, kind: type, path: tuple, where: str) -> None:
-        if isinstance(node, dict) and key in node and not (isinstance(node[key], kind) and node[key] != ""):
-            what = "true or false" if kind is bool else "a non-empty string"
-            self.add(path + (key,), where, f"'{key}' must be {what}, found {node[key]!r}")
+#: The JSON Schema of the descriptor: the keys each level may hold and the type of each value.
+PROFILE_FILE = Path(__file__).resolve().parents[2] / "data" / "datapackage.schema.json"
 
 
-def _frictionless(ck: _Checker, package: dict[str, Any]) -> None:
-    """The standard part, by frictionless's own profiles; each error placed at its resource and field."""
-    report = Package.validate_descriptor(copy.deepcopy(package))
-    if report.valid:
-        return
-    before = len(ck.out)
+@functools.cache
+def _profile() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(PROFILE_FILE.read_text(encoding="utf-8")), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _hint(word: Any, words: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(w) for w in words], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _place(package: Any, path: tuple) -> tuple[str, tuple]:
+    """Who a path of the descriptor belongs to ("resource 'claims', field 'value'") and the rest of the path below it."""
+    if path[:1] != ("resources",) or len(path) < 2 or not isinstance(res := package["resources"][path[1]], dict):
+        return "", path
+    where, flds = f"resource '{res.get('name', f'#{path[1] + 1}')}'", res.get("schema", {}).get("fields")
+    if path[2:4] == ("schema", "fields") and len(path) > 4 and isinstance(flds[path[4]], dict):
+        return f"{where}, field '{flds[path[4]].get('name')}'", path[5:]
+    return where, path[2:]
+
+
+def _profile_errors(package: Any) -> Iterator[tuple[tuple, str]]:
+    """(path, message) of each place the descriptor breaks its JSON Schema: jsonschema's words, a hint, the key's description."""
+    for e in _profile().iter_errors(package):
+        path = tuple(e.absolute_path)
+        if e.validator == "additionalProperties":  # each unknown key at its own line, with the nearest allowed key
+            for k in (k for k in e.instance if k not in e.schema["properties"]):
+                yield path + (k,), f"unknown key '{k}'{_hint(k, e.schema['properties']) or ' (a new key must be added to data/datapackage.schema.json)'}"
+            continue
+        rest = _place(package, path)[1]
+        at = f" at property '{'/'.join(map(str, rest))}'" if rest else ""  # as frictionless writes it
+        hint = _hint(e.instance, e.validator_value) if e.validator == "enum" else ""
+        yield path, e.message + at + hint + "".join(f" ({x})" for x in (e.schema.get("description"), e.cause) if x)
+
+
+def _cross_errors(package: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
+    """(path, message) of what the JSON Schema cannot say: fields that name fields, keys that name resources, aliased fields."""
+    seen = {id(f): f"provenanceFields[{i}]" for i, f in enumerate(package.get("provenanceFields", []))}
+    names = {r["name"]: field_names(r) for r in package["resources"]}
     for i, res in enumerate(package["resources"]):
-        name, path = res.get("name", f"#{i + 1}"), ("resources", i)
-        for e in Resource.validate_descriptor(copy.deepcopy(res)).errors:
-            if e.type != "field-error":
-                ck.add(path + (("schema",) if e.type == "schema-error" else ()), f"resource '{name}'", e.note)
-                continue
-            for j, f in enumerate(res["schema"]["fields"]):  # which field: each alone
-                for fe in Schema.validate_descriptor({"fields": [copy.deepcopy(f)]}).errors:
-                    ck.add(path + ("schema", "fields", j), f"resource '{name}', field '{f.get('name')}'", fe.note)
-            break
-    if len(ck.out) == before:
-        for e in report.errors:
-            ck.add((), "", e.note)
+        by_name, path = {f["name"]: f for f in fields(res)}, ("resources", i, "schema")
+        for j, f in enumerate(fields(res)):
+            if id(f) in seen:
+                yield path + ("fields", j), f"this field is a YAML alias of {seen[id(f)]}; write '- <<: *anchor' to give it its own copy"
+            seen[id(f)] = f"resource '{res['name']}', field '{f['name']}'"
+            if "notBefore" in f and by_name.get(f["notBefore"], {}).get("type") != f["type"]:
+                yield path + ("fields", j), f"'notBefore' must name another field of type {f['type']} in this resource, found {f['notBefore']!r}"
+        yield from (
+            (path + ("fields",), f"a resource with provenance must have the field '{c}'")
+            for c in PROVENANCE_FIELDS
+            if res.get("provenance") and c not in by_name
+        )
+        for key in ("foreignKeys", "extendedForeignKeys"):
+            for k, fk in enumerate(res["schema"].get(key, [])):
+                column, ref, p = fk["fields"], fk["reference"], path + (key, k)
+                targets = ref["resource"] if isinstance(ref["resource"], list) else [ref["resource"]]
+                keys = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]] * len(targets)
+                if column not in by_name or len(keys) != len(targets):
+                    yield p, f"a foreign key needs a field of this resource and one target field for each resource, found {fk!r}"
+                    continue
+                if key == "foreignKeys" and "separator" in by_name[column]:
+                    yield p, f"field '{column}' holds a list ('separator'); declare its foreign key under 'extendedForeignKeys'"
+                for target, tkey in zip(targets, keys):
+                    if target not in names:
+                        yield p + ("reference", "resource"), f"foreign key of '{column}' names the unknown resource {target!r}{_hint(target, names)}"
+                    elif tkey not in names[target]:
+                        yield p + ("reference", "fields"), f"foreign key of '{column}' names {tkey!r}, which is not a field of resource '{target}'"
 
 
-def _check_field(ck: _Checker, f: Any, path: tuple, where: str) -> None:
-    if not isinstance(f, dict):
-        return ck.add(path, where, f"a field must be a mapping of keys to values, found {type(f).__name__}")
-    ck.keys(f, "field", path, where)
-    ck.keys(f.get("constraints"), "constraints", path + ("constraints",), where)
-    if f.get("type") not in PANDAS_DTYPES:
-        close = difflib.get_close_matches(str(f.get("type")), list(PANDAS_DTYPES), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        ck.add(path + ("type",), where, f"unknown type '{f.get('type')}' ({hint}types the loader reads: {', '.join(PANDAS_DTYPES)})")
-    for key in ("coding", "separator", "notBefore"):
-        ck.typed(f, key, str, path, where)
-    for key in ("appearsInQuote", "citesBibliography", "coversBibliography"):
-        ck.typed(f, key, bool, path, where)
-    if f.get("appearsInQuote") and f.get("type") not in ("integer", "number"):
-        ck.add(path + ("appearsInQuote",), where, "appearsInQuote applies only to integer and number fields")
-    c = f.get("constraints") if isinstance(f.get("constraints"), dict) else {}
-    for key in ("minimum", "maximum"):  # frictionless's profile takes any value here, and its reader then fails on it
-        if key in c and (f.get("type") not in ("integer", "number") or isinstance(c[key], bool) or not isinstance(c[key], int | float)):
-            ck.add(path + ("constraints", key), where, f"'{key}' must be a number, on an integer or number field, found {c[key]!r}")
-    pattern = c.get("pattern")
-    try:
-        re.compile(pattern) if isinstance(pattern, str) else None
-    except re.error as exc:  # frictionless compiles it only when it reads the table, and then raises
-        ck.add(path + ("constraints", "pattern"), where, f"'pattern' {pattern!r} is not a valid regular expression: {exc}")
-
-
-def _check_resource(ck: _Checker, res: dict[str, Any], names: dict[str, list[str]], seen: dict[int, str], path: tuple) -> None:
-    where, schema = f"resource '{res.get('name')}'", res.get("schema")
-    for key in ("provenance", "allowDuplicateRows"):
-        ck.typed(res, key, bool, path, where)
-    ck.keys(schema, "schema", path + ("schema",), where)
-    flds = schema.get("fields") if isinstance(schema, dict) else None
-    if not isinstance(flds, list) or not flds:
-        return ck.add(path + ("schema",), where, "'schema' must have 'fields', a non-empty list of fields")
-    by_name = {f.get("name"): f for f in flds if isinstance(f, dict)}
-    for j, f in enumerate(flds):
-        fwhere = f"{where}, field '{f.get('name')}'" if isinstance(f, dict) else f"{where}, field {j + 1}"
-        if id(f) in seen:
-            ck.add(path + ("schema", "fields", j), fwhere, f"this field is a YAML alias of {seen[id(f)]}; write '- <<: *anchor' to give it its own copy")
-        seen[id(f)] = fwhere
-        _check_field(ck, f, path + ("schema", "fields", j), fwhere)
-        other = f.get("notBefore") if isinstance(f, dict) else None
-        if isinstance(other, str) and (other not in by_name or by_name[other].get("type") != f.get("type")):
-            ck.add(path + ("schema", "fields", j), fwhere, f"'notBefore' must name another field of type {f.get('type')} in this resource, found {other!r}")
-    if not isinstance(schema.get("primaryKey"), str):
-        ck.add(path + ("schema",), where, f"'primaryKey' must name the one field that identifies a row, found {schema.get('primaryKey')!r}")
-    for col in PROVENANCE_FIELDS if res.get("provenance") is True else []:
-        if col not in by_name:
-            ck.add(path + ("schema", "fields"), where, f"a resource with provenance must have the field '{col}'")
-    for key in ("foreignKeys", "extendedForeignKeys"):
-        for i, fk in enumerate(schema.get(key, []) if isinstance(schema.get(key), list) else []):
-            fk, p = fk if isinstance(fk, dict) else {}, path + ("schema", key, i)
-            ref, column = fk.get("reference") if isinstance(fk.get("reference"), dict) else {}, fk.get("fields")
-            if key == "foreignKeys" and not all(isinstance(x, str) for x in (column, ref.get("resource"), ref.get("fields"))):
-                ck.add(p, where, f"a foreign key here names one field, one resource and one field of it; use 'extendedForeignKeys' for several, found {fk!r}")
-                continue
-            if key == "foreignKeys" and "separator" in by_name.get(column, {}):
-                ck.add(p, where, f"field '{column}' holds a list ('separator'); declare its foreign key under 'extendedForeignKeys'")
-            targets = ref.get("resource") if isinstance(ref.get("resource"), list) else [ref.get("resource")]
-            keys = ref.get("fields") if isinstance(ref.get("fields"), list) else [ref.get("fields")] * len(targets)
-            if not isinstance(column, str) or column not in by_name or len(keys) != len(targets):
-                ck.add(p, where, f"a foreign key needs a field of this resource and one target field for each resource, found {fk!r}")
-                continue
-            for target, tkey in zip(targets, keys):
-                if target not in names:
-                    close = difflib.get_close_matches(str(target), list(names), n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
-                    ck.add(p + ("reference", "resource"), where, f"foreign key of '{column}' names the unknown resource {target!r}{hint}")
-                elif tkey not in names[target]:
-                    ck.add(p + ("reference", "fields"), where, f"foreign key of '{column}' names {tkey!r}, which is not a field of resource '{target}'")
+def _frictionless_errors(package: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
+    """(path, note) of each error of the standard part, by frictionless's own profiles, placed at its resource and field."""
+    report = Package.validate_descriptor(copy.deepcopy(package))
+    found = []
+    for i, res in enumerate(package["resources"] if not report.valid else []):
+        errors = Resource.validate_descriptor(copy.deepcopy(res)).errors
+        found += [(("resources", i) + (("schema",) if e.type == "schema-error" else ()), e.note) for e in errors if e.type != "field-error"]
+        if any(e.type == "field-error" for e in errors):  # a field error names no field: each field alone
+            found += [
+                (("resources", i, "schema", "fields", j), e.note)
+                for j, f in enumerate(fields(res))
+                for e in Schema.validate_descriptor({"fields": [copy.deepcopy(f)]}).errors
+            ]
+    yield from found or [((), e.note) for e in report.errors]
 
 
 def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None) -> list[Violation]:
-    """Check the data dictionary itself: the Data Package / Table Schema standard by frictionless, and the extension keys.
+    """Check the data dictionary itself: its JSON Schema, what crosses fields and resources, and the standard by frictionless.
 
     Parameters
     ----------
@@ -313,25 +211,12 @@ def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None
     list of Violation
         Each names the resource and field at fault; empty when the descriptor can be used.
     """
-    ck = _Checker(file, lines)
-    if not isinstance(package, dict):
-        return [Violation(file, None, None, f"the data dictionary must be a mapping of keys to values, found {type(package).__name__}")]
-    ck.keys(package, "package", (), "")
-    src = package.get("source")
-    if not isinstance(src, dict):
-        ck.add(("source",), "source", f"'source' must be a mapping of keys to values, found {type(src).__name__}")
-    elif not all(isinstance(src.get(k), str) for k in ("path", "sha256")) or not re.fullmatch(r"[0-9a-f]{64}", src["sha256"]):
-        ck.add(("source",), "source", "'path' (the source's file in data/) and 'sha256' (64 lower-case hexadecimal digits) are required")
-    seen = {id(f): f"provenanceFields[{i}]" for i, f in enumerate(package.get("provenanceFields", []))}
-    resources = package.get("resources")
-    if not isinstance(resources, list) or not resources or not all(isinstance(r, dict) for r in resources):
-        ck.add(("resources",), "", "'resources' must be a non-empty list of resources")
-        return ck.out
-    schemas = {r["name"]: r["schema"] for r in resources if isinstance(r.get("name"), str) and isinstance(r.get("schema"), dict)}
-    names = {name: [f.get("name") for f in s.get("fields", []) if isinstance(f, dict)] for name, s in schemas.items()}
-    for i, res in enumerate(resources):
-        ck.keys(res, "resource", ("resources", i), f"resource '{res.get('name')}'")
-        _check_resource(ck, res, names, seen, ("resources", i))
-    if not ck.out:  # frictionless needs a descriptor of the right shape
-        _frictionless(ck, package)
-    return ck.out
+    found = list(_profile_errors(package))
+    found = found or list(_cross_errors(package))  # each step needs the shape the one before has checked
+    found = found or list(_frictionless_errors(package))
+    out, lines = [], lines or {}
+    for path, message in found:
+        where = _place(package, path)[0]
+        line = next((lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in lines), None)  # the nearest known node
+        out.append(Violation(file, line, None, f"{where}: {message}" if where else message))
+    return out

@@ -2,8 +2,8 @@
 
 Each table arrives as a DataFrame of strings (empty cells as missing) whose index is
 the line of the CSV file each row came from, so every violation can name its line.
-Types, constraints and keys are checked by frictionless (:func:`check_types`,
-:func:`check_foreign_keys`); the other checks are the report's own.
+Types, constraints, unique fields and primary keys are checked by frictionless
+(:func:`check_types`); the other checks are the report's own.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from frictionless import FrictionlessException, Package, Resource, Schema
+from frictionless import FrictionlessException, Resource, Schema
 
 from .errors import Violation
 from .schema import PANDAS_DTYPES, field_names, fields, foreign_keys, primary_key
@@ -180,15 +180,8 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
             out.append(Violation(file, int(line), "quote", f"quote not found in the source: {quote!r}"))
             continue
         if text[start:end] != quote:
-            col = "end" if start in hits else "start"
-            out.append(
-                Violation(
-                    file,
-                    int(line),
-                    col,
-                    f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})",
-                )
-            )
+            message = f"the quote is not at offsets {start}-{end}; it occurs at offset(s) {', '.join(map(str, hits))} (end = start + {len(quote)})"
+            out.append(Violation(file, int(line), "end" if start in hits else "start", message))
             continue
         actual = next((p.number for p in paras if p.start <= start < p.end), None)
         if actual != para:
@@ -211,37 +204,13 @@ def _split(value: Any, sep: str | None) -> list[str]:
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str]) -> list[Violation]:
-    """Check that every reference names an existing id.
+    """Check that every reference names an existing id: each element of a list field, in any one of the target resources.
 
-    The standard ``foreignKeys`` are checked by frictionless, on a package of the loaded tables' key
-    columns; ``extendedForeignKeys`` (each element of a list field, or any one of several resources),
-    which Table Schema cannot express, are checked here. A table that failed to load is skipped: it is
-    reported as such.
+    A table that failed to load is skipped, and so is a reference to it: it is reported as such.
     """
     out: list[Violation] = []
-    loaded = [res for res in package["resources"] if res["name"] in tables]
-    standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
-    targets = {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
-    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded if standard[r["name"]] or r["name"] in targets}
-    for fk in (fk for fks in standard.values() for fk in fks):
-        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])  # the primary key keeps every row from being blank
-    package_of_keys = Package(
-        resources=[
-            Resource(
-                name=n,
-                data=[sorted(cols), *zip(*([v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)))],
-                schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
-            )
-            for n, cols in keys.items()
-        ]
-    )
-    for resource in (r for r in package_of_keys.resources if standard[r.name]):
-        with resource:  # frictionless checks each row's foreign keys as it streams the rows
-            for e in (e for row in resource.row_stream for e in row.errors if e.type == "foreign-key"):
-                line, ref = int(tables[resource.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
-                out.append(Violation(files[resource.name], line, e.field_names[0], f"unknown id {e.field_cells[0]!r}: no such {ref}"))
-    for res in loaded:
-        for fk in foreign_keys({"schema": {**res["schema"], "foreignKeys": []}}):
+    for res in (res for res in package["resources"] if res["name"] in tables):
+        for fk in foreign_keys(res):
             column, targets = fk["field"], fk["targets"]
             if any(t not in tables for t, _ in targets):
                 continue
@@ -306,17 +275,9 @@ def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) ->
     for line, row in table.iterrows():
         key = tuple(_same(row[c]) for c in others)
         if key in first:
-            line0, id0 = first[key]
-            out.append(
-                Violation(
-                    file,
-                    int(line),
-                    pk,
-                    f"row {row[pk]!r} repeats row {id0!r} (line {line0}) in every column but {pk} (ignoring case and spacing): the same content under two ids",
-                )
-            )
-        else:
-            first[key] = (int(line), row[pk])
+            message = f"row {row[pk]!r} repeats row {first[key][1]!r} (line {first[key][0]}) in every column but {pk} (ignoring case and spacing)"
+            out.append(Violation(file, int(line), pk, f"{message}: the same content under two ids"))
+        first.setdefault(key, (int(line), row[pk]))
     return out
 
 
@@ -336,18 +297,11 @@ def check_free_text(table: pd.DataFrame, res: dict[str, Any], file: str) -> list
         for line, value in table[f["name"]].items():
             if not isinstance(value, str):
                 continue
-            if _FORMULA.match(value):
-                out.append(
-                    Violation(
-                        file, int(line), f["name"], f"{value[:40]!r} starts like a spreadsheet formula, which a spreadsheet opening the download would run"
-                    )
-                )
-            if _CONTROL.search(value):
-                out.append(Violation(file, int(line), f["name"], f"contains the control character {_CONTROL.search(value).group()!r}"))
-            if _MOJIBAKE.search(value):
-                out.append(
-                    Violation(file, int(line), f["name"], f"contains {_MOJIBAKE.search(value).group()!r}, UTF-8 text read in another encoding (mojibake)")
-                )
+            formula, control, mojibake = _FORMULA.match(value), _CONTROL.search(value), _MOJIBAKE.search(value)
+            messages = [f"{value[:40]!r} starts like a spreadsheet formula, which a spreadsheet opening the download would run"] if formula else []
+            messages += [f"contains the control character {control.group()!r}"] if control else []
+            messages += [f"contains {mojibake.group()!r}, UTF-8 text read in another encoding (mojibake)"] if mojibake else []
+            out += [Violation(file, int(line), f["name"], m) for m in messages]
     return out
 
 

@@ -460,28 +460,28 @@ def translation_notes_high(ds: Dataset) -> int:
 @_concept("K011", per_entity=True)
 def claims_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity."""
-    ds.entity(entity_id)  # an unknown entity is an error, not a zero
+    ds.row("entities", entity_id)  # an unknown entity is an error, not a zero
     return int(ds.claims.entity_id.eq(entity_id).sum())
 
 
 @_concept("K018", per_entity=True)
 def credentials_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity coded credential."""
-    ds.entity(entity_id)
+    ds.row("entities", entity_id)
     return int((ds.claims.entity_id.eq(entity_id) & ds.claims.claim_type.eq("credential")).sum())
 
 
 @_concept("claims.value", per_entity=True)
 def figures_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity that state a number."""
-    ds.entity(entity_id)
+    ds.row("entities", entity_id)
     return int((ds.claims.entity_id.eq(entity_id) & ds.claims.value.notna()).sum())
 
 
 @_concept("K083", per_entity=True)
 def claims_corroborated_of(ds: Dataset, entity_id: str) -> int:
     """Claims about one entity that an independent outside source states."""
-    ds.entity(entity_id)
+    ds.row("entities", entity_id)
     led = ledger.ledger(ds)
     return int((led.entity_id.eq(entity_id) & led.grade.eq("corroborated")).sum())
 
@@ -489,7 +489,7 @@ def claims_corroborated_of(ds: Dataset, entity_id: str) -> int:
 @_concept("K083, claims.claim_type", per_entity=True)
 def corroborated_kinds_of(ds: Dataset, entity_id: str) -> str:
     """What the corroborated claims about one entity assert (their claim types), or "none"."""
-    ds.entity(entity_id)
+    ds.row("entities", entity_id)
     led = ledger.ledger(ds)
     kinds = led[led.entity_id.eq(entity_id) & led.grade.eq("corroborated")].claim_type.drop_duplicates().tolist()
     return " and ".join(kinds) if kinds else "none"
@@ -498,7 +498,7 @@ def corroborated_kinds_of(ds: Dataset, entity_id: str) -> str:
 @_concept("K087, activities.location_id", per_entity=True)
 def facilities_visited_of(ds: Dataset, entity_id: str) -> int:
     """Facilities of one enterprise where an activity of the visit took place."""
-    ds.entity(entity_id)
+    ds.row("entities", entity_id)
     at = ds.activities[ds.activities.stop_id.eq(entity_id)]
     return int(at.location_id.dropna().nunique())
 

@@ -17,13 +17,13 @@ __all__ = [
 
 def claims_about(ds: Dataset, entity_id: str) -> pd.DataFrame:
     """The article's claims about one entity, in order of the text."""
-    ds.entity(entity_id)
+    ds.row("entities", entity_id)
     return ds.claims[ds.claims.entity_id == entity_id].sort_values("start").reset_index(drop=True)
 
 
 def activities_at(ds: Dataset, stop_id: str) -> pd.DataFrame:
     """What the delegation did at one stop, in order of the text."""
-    ds.entity(stop_id)
+    ds.row("entities", stop_id)
     return ds.activities[ds.activities.stop_id == stop_id].sort_values("start").reset_index(drop=True)
 
 

@@ -49,6 +49,6 @@ def setting_event(ds: Dataset) -> str | None:
 
 def short_name(ds: Dataset, entity_id: str) -> str:
     """The entity's short label, falling back to its canonical name."""
-    row = ds.entity(entity_id)
+    row = ds.row("entities", entity_id)
     short = row.get("short_name")
     return str(short) if isinstance(short, str) and short else str(row["canonical_name"])

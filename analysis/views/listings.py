@@ -122,7 +122,7 @@ def activities_table(ds: Dataset, caption: str, name: str | None = None) -> Tabl
             "id": [source_link(i) for i in a.activity_id],
             "stop": [short_name(ds, s) for s in a.stop_id],
             "kind": a.activity_type,
-            "where": [ds.name(x) if isinstance(x, str) else None for x in a.location_id],
+            "where": [ds.row("entities", x)["canonical_name"] if isinstance(x, str) else None for x in a.location_id],
             "topics raised": [topics.get(i) for i in a.activity_id],
             "quote": [quote_cell(q, i) for q, i in zip(a.quote, a.activity_id)],
         }
