@@ -2,8 +2,8 @@
 
 Each table arrives as a DataFrame of strings (empty cells as missing) whose index is
 the line of the CSV file each row came from, so every violation can name its line.
-Types, constraints, unique fields and primary keys are checked by frictionless
-(:func:`check_types`); the other checks are the report's own.
+Types, constraints and keys are checked by frictionless (:func:`check_types`,
+:func:`check_foreign_keys`); the other checks are the report's own.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from frictionless import FrictionlessException, Resource, Schema
+from frictionless import FrictionlessException, Package, Resource, Schema
 
 from .errors import Violation
 from .schema import PANDAS_DTYPES, field_names, fields, foreign_keys, primary_key
@@ -204,13 +204,37 @@ def _split(value: Any, sep: str | None) -> list[str]:
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str]) -> list[Violation]:
-    """Check that every reference names an existing id: each element of a list field, in any one of the target resources.
+    """Check that every reference names an existing id.
 
-    A table that failed to load is skipped, and so is a reference to it: it is reported as such.
+    The standard ``foreignKeys`` are checked by frictionless, on a package of the loaded tables' key
+    columns; ``extendedForeignKeys`` (each element of a list field, or any one of several resources),
+    which Table Schema cannot express, are checked here. A table that failed to load is skipped: it is
+    reported as such.
     """
     out: list[Violation] = []
-    for res in (res for res in package["resources"] if res["name"] in tables):
-        for fk in foreign_keys(res):
+    loaded = [res for res in package["resources"] if res["name"] in tables]
+    standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
+    targets = {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
+    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded if standard[r["name"]] or r["name"] in targets}
+    for fk in (fk for fks in standard.values() for fk in fks):
+        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])  # the primary key keeps every row from being blank
+    package_of_keys = Package(
+        resources=[
+            Resource(
+                name=n,
+                data=[sorted(cols), *zip(*([v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)))],
+                schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
+            )
+            for n, cols in keys.items()
+        ]
+    )
+    for resource in (r for r in package_of_keys.resources if standard[r.name]):
+        with resource:  # frictionless checks each row's foreign keys as it streams the rows
+            for e in (e for row in resource.row_stream for e in row.errors if e.type == "foreign-key"):
+                line, ref = int(tables[resource.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
+                out.append(Violation(files[resource.name], line, e.field_names[0], f"unknown id {e.field_cells[0]!r}: no such {ref}"))
+    for res in loaded:
+        for fk in foreign_keys({"schema": {**res["schema"], "foreignKeys": []}}):
             column, targets = fk["field"], fk["targets"]
             if any(t not in tables for t, _ in targets):
                 continue
