@@ -3,7 +3,7 @@
 The descriptor is ``data/datapackage.yaml``: a Frictionless Data Package whose resources carry
 Table Schemas, with extension keys that its header documents. :func:`check_package` checks it
 before the loader uses it, so a broken dictionary is reported like broken data: the JSON Schema
-``data/datapackage.schema.json`` says which keys each level may hold and what their values are
+``analysis/data/datapackage.schema.json`` says which keys each level may hold and what their values are
 (a misspelt standard key, which frictionless ignores, is a typo there); this module checks what
 crosses fields and resources; frictionless checks the standard part. This module takes the
 parsed descriptor.
@@ -107,7 +107,7 @@ def provenance_keys(package: dict[str, Any]) -> dict[str, str]:
 # --- checking the descriptor -------------------------------------------------------------------
 
 #: The JSON Schema of the descriptor: the keys each level may hold and the type of each value.
-PROFILE_FILE = Path(__file__).resolve().parents[2] / "data" / "datapackage.schema.json"
+PROFILE_FILE = Path(__file__).with_name("datapackage.schema.json")  # shipped with the package (package-data)
 
 
 @functools.cache
@@ -136,7 +136,10 @@ def _profile_errors(package: Any) -> Iterator[tuple[tuple, str]]:
         path = tuple(e.absolute_path)
         if e.validator == "additionalProperties":  # each unknown key at its own line, with the nearest allowed key
             for k in (k for k in e.instance if k not in e.schema["properties"]):
-                yield path + (k,), f"unknown key '{k}'{_hint(k, e.schema['properties']) or ' (a new key must be added to data/datapackage.schema.json)'}"
+                yield (
+                    path + (k,),
+                    f"unknown key '{k}'{_hint(k, e.schema['properties']) or ' (a new key must be added to analysis/data/datapackage.schema.json)'}",
+                )
             continue
         rest = _place(package, path)[1]
         at = f" at property '{'/'.join(map(str, rest))}'" if rest else ""  # as frictionless writes it
