@@ -37,10 +37,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import importlib.util
 import json
+import os
 import re
 import sys
 import tempfile
@@ -56,6 +58,7 @@ logger = logging.getLogger(__name__)
 
 WATCHED = ("analysis", "data", "references.bib")
 STAMP = "report-data.sha256"  # in the doctree folder: the digest of the watched files the last build checked
+CACHE_ENV = "REPORT_DATASET_CACHE"  # analysis.data.load.CACHE_ENV (a test keeps them equal; importing analysis here would slow a no-op build)
 ALWAYS_READ = ("data/datapackage.yaml", "data/source")  # every chapter that loads the data reads these
 TEXT_SUFFIXES = {".html", ".txt", ".ipynb", ".js", ".json", ".csv", ".yaml", ".md", ".bib", ".cff", ".sha256", ".xml", ".svg"}
 
@@ -82,6 +85,7 @@ def _check_data(app: Sphinx) -> None:
     root = Path(app.srcdir)
     if not (root / "data" / "datapackage.yaml").is_file():
         return
+    os.environ.setdefault(CACHE_ENV, str(Path(app.doctreedir) / "dataset"))  # the chapters' kernels inherit it: one validation per build
     stamp = Path(app.doctreedir) / STAMP
     digest = fingerprint(root)
     if stamp.is_file() and stamp.read_text() == digest:
@@ -106,11 +110,17 @@ def declared_reads(notebook: dict) -> list[str] | None:
     return list(reads) if isinstance(reads, list) else None
 
 
-def _table_paths(root: Path) -> dict[str, str]:
+@functools.lru_cache(maxsize=4)
+def _table_paths_of(descriptor: str) -> dict[str, str]:
     import yaml
 
-    descriptor = yaml.safe_load((root / "data" / "datapackage.yaml").read_text(encoding="utf-8"))
-    return {res["name"]: f"data/{res['path']}" for res in descriptor.get("resources", [])}
+    parsed = yaml.load(descriptor, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when PyYAML has it
+    return {res["name"]: f"data/{res['path']}" for res in parsed.get("resources", [])}
+
+
+def _table_paths(root: Path) -> dict[str, str]:
+    """Each table's file, from the data dictionary (parsed once per build, not once per chapter)."""
+    return _table_paths_of((root / "data" / "datapackage.yaml").read_text(encoding="utf-8"))
 
 
 def _note_reads(app: Sphinx, docname: str, source: list[str]) -> None:

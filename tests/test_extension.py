@@ -40,6 +40,12 @@ def test_fingerprint_changes_with_watched_files_only(tmp_path):
     assert report.fingerprint(tmp_path) != first
 
 
+def test_the_build_sets_the_loaders_cache_variable():
+    from analysis.data.load import CACHE_ENV
+
+    assert report.CACHE_ENV == CACHE_ENV
+
+
 def test_a_chapter_declares_what_it_reads():
     assert report.declared_reads({"metadata": {"report": {"reads": ["claims", "peers"]}}}) == ["claims", "peers"]
     assert report.declared_reads({"metadata": {}}) is None and report.declared_reads({"metadata": {"report": "x"}}) is None

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import ReportDataError, UnknownIdError, load_all
-from analysis.data.load import read_csv_strings
+from analysis.data.load import CACHE_ENV, read_csv_strings
 
 TABLE_ROWS = {
     "entities": 26,
@@ -57,6 +57,17 @@ def test_a_repeated_load_checks_each_table_once_and_shares_nothing(scratch):
     first = load_all(scratch)
     first.claims.loc[0, "quote"] = "changed by a caller"
     assert load_all(scratch).claims.loc[0, "quote"] != "changed by a caller"
+    edit(scratch / "data/claims.csv", ",28,", ",29,")
+    assert any(v.file == "data/claims.csv" and v.column == "value" for v in problems(scratch))
+
+
+def test_the_build_cache_serves_only_the_inputs_it_validated(scratch, monkeypatch):
+    """With CACHE_ENV set (as the build sets it), a second load reads the first's result back; any edit is checked again."""
+    monkeypatch.setenv(CACHE_ENV, str(scratch / "cache"))
+    first = load_all(scratch)
+    assert len(list((scratch / "cache").glob("dataset-*.pickle"))) == 1
+    again = load_all(scratch)
+    assert all(again.tables[t].equals(first.tables[t]) for t in first.tables) and again.text == first.text
     edit(scratch / "data/claims.csv", ",28,", ",29,")
     assert any(v.file == "data/claims.csv" and v.column == "value" for v in problems(scratch))
 

@@ -37,6 +37,7 @@ NOT_HERE = {
     "analysis.data.load.load_all": "reads a data root from disk: tests/test_load.py (one scratch copy per bad input) and tests/test_peers.py (a tiny root)",
     "analysis.data.load.default_root": "depends on REPORT_ROOT, the working folder and the install location: tests/test_load.py",
     "analysis.data.load.edition": "reads CITATION.cff at the book's root: tests/test_reuse.py",
+    "analysis.data.load.inputs_digest": "reads data/ and the package's files from disk: tests/test_load.py (the build's cache)",
 }
 
 CASES: dict[str, Callable[[Dataset], None]] = {}

@@ -14,7 +14,9 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ from .registers import check_registers
 from .rules import check_check_routes, check_subjects, check_summaries
 from .schema import PROVENANCE_FIELDS, check_package, field_names, fields, primary_key, resource
 
-__all__ = ["Dataset", "load_all", "load_coding", "default_root", "read_csv_strings", "yaml_lines", "edition"]
+__all__ = ["Dataset", "load_all", "load_coding", "default_root", "inputs_digest", "read_csv_strings", "yaml_lines", "edition", "CACHE_ENV"]
 
 PACKAGE_FILE = "data/datapackage.yaml"
 BIB_FILE = "references.bib"
@@ -300,6 +302,24 @@ def _mechanical_rules(tables: dict[str, pd.DataFrame], files: dict[str, str]) ->
 _GOOD_PACKAGES: set[str] = set()
 
 
+#: Environment variable naming a folder where :func:`load_all` keeps each dataset it validated, by the
+#: digest of its inputs (:func:`inputs_digest`). The book's build sets it (``_ext/report.py``), so the
+#: chapters it runs validate the data once between them; unset, every load validates.
+CACHE_ENV = "REPORT_DATASET_CACHE"
+
+
+def inputs_digest(root: str | Path) -> str:
+    """SHA-256 of what a load's result depends on: ``data/``, ``references.bib``, this package's code and the interpreter and pandas it ran on."""
+    digest = hashlib.sha256(f"{sys.version}|{pd.__version__}".encode())
+    for base, paths in (
+        (Path(root), [*sorted((Path(root) / "data").rglob("*")), Path(root) / BIB_FILE]),
+        (Path(__file__).parent, sorted(Path(__file__).parent.rglob("*"))),
+    ):
+        for path in (p for p in paths if p.is_file() and p.suffix != ".pyc"):
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def load_all(root: str | Path | None = None) -> Dataset:
     """Load and validate the source, the data dictionary and every curated table.
 
@@ -308,7 +328,8 @@ def load_all(root: str | Path | None = None) -> Dataset:
     (a missing or non-UTF-8 file, a YAML or BibTeX syntax error, a changed source, a bad
     cell, a dangling reference, a copied row, a corroboration without an independent
     source) is collected, and all are raised together. A table that fails never
-    disappears silently: at least one violation names its file.
+    disappears silently: at least one violation names its file. With :data:`CACHE_ENV` set, a
+    dataset that passed from the same inputs (:func:`inputs_digest`) is read back instead.
 
     Parameters
     ----------
@@ -325,6 +346,24 @@ def load_all(root: str | Path | None = None) -> Dataset:
         Listing every violation found, each with file, line and column.
     """
     root = Path(root) if root is not None else default_root()
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return _load_checked(root)
+    path = Path(folder) / f"dataset-{inputs_digest(root)}.pickle"
+    if path.is_file():  # validated by an earlier load of exactly these inputs (written by this function only)
+        return pickle.loads(path.read_bytes())
+    ds = _load_checked(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("dataset-*.pickle"):
+        old.unlink()
+    partial = path.with_name(f"{path.name}.{os.getpid()}")
+    partial.write_bytes(pickle.dumps(ds))
+    os.replace(partial, path)  # whole or absent: a reader never sees half a file
+    return ds
+
+
+def _load_checked(root: Path) -> Dataset:
+    """:func:`load_all` without the cache."""
     data = root / "data"
 
     def rel(p: Path) -> str:
