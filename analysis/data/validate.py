@@ -66,24 +66,12 @@ _WRITTEN = {
 }
 
 
-def _broken(kind: str, constraint: str, value: Any, field: dict[str, Any]) -> str:
-    """A reader's words for a cell that fails its type (``kind`` "type-error") or the named ``constraint``."""
-    c, shown = field.get("constraints", {}), repr(value) if value is not None else "an empty cell"
-    if kind == "type-error":
-        if field["type"] == "boolean":
-            return f"expected one of {', '.join(field.get('trueValues', ['true']) + field.get('falseValues', ['false']))}, found {value!r}"
-        return f"expected {_KINDS.get(field['type'], field['type'])}, found {value!r}"
-    if constraint == "required":
-        return "a value is required but the cell is empty"
-    if constraint == "enum":
-        return f"{shown} is not an allowed value (allowed: {', '.join(map(str, c['enum']))})"
-    if constraint == "pattern":
-        return f"{shown} does not match the pattern {c['pattern']} (the whole value must match)"
-    if constraint in ("minimum", "maximum"):
-        return f"{shown} is {'below' if constraint == 'minimum' else 'above'} the {constraint} {c[constraint]}"
-    if constraint in ("minLength", "maxLength"):
-        return f"{shown} has {len(str(value))} characters; allowed: {c.get('minLength', 0)} to {c.get('maxLength', 'any number of')}"
-    return f"{shown} fails the constraint {constraint}"
+def _broken(note: str, value: Any, field: dict[str, Any]) -> str:
+    """What a cell that fails its type (``note`` empty) or a constraint (frictionless's note, e.g. 'constraint "enum" is "['a']"') holds, and what is allowed."""
+    if note:
+        return f"found {repr(value) + (f' ({len(value)} characters)' if 'Length' in note else '') if value is not None else 'an empty cell'}; {note}"
+    allowed = f"one of {', '.join(field.get('trueValues', ['true']) + field.get('falseValues', ['false']))}" if field["type"] == "boolean" else None
+    return f"expected {allowed or _KINDS.get(field['type'], field['type'])}, found {value!r}"
 
 
 def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
@@ -109,44 +97,12 @@ def _column(values: list[Any], kind: str) -> Any:
     return pd.array([convert(v) if v is not None else None for v in values], dtype=PANDAS_DTYPES[kind])
 
 
-def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
-    """One row's errors from frictionless (and :func:`_own_rules`), each with the file's line and the column."""
-    own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(raw_row[n], t, by_name[n])}  # a cell of a type error is None
-    out = [Violation(file, line, n, _broken("type-error", "", raw_row[n], by_name[n])) for n in own]
-    for e in row.errors:  # cell errors name their field; a primary-key error names none
-        column = getattr(e, "field_name", None) or pk
-        value = raw_row[column]
-        if e.type in ("unique-error", "primary-key"):
-            first = lines[next(i for i, r in enumerate(cells) if r[column] == value)]
-            message = f"duplicate value {value!r}: each value in this column must be unique"
-            out += [Violation(file, first, column, message), Violation(file, line, column, message)]
-        elif column not in own:
-            constraint = (re.findall(r'constraint "(\w+)"', e.note or "") or [""])[0]
-            out.append(Violation(file, line, column, _broken(e.type, constraint, value, by_name[column])))
-    return out
-
-
 def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.DataFrame | None, list[Violation]]:
-    """Type and check a table's cells with frictionless: types, constraints, unique fields and the primary key.
+    """Type a table of strings (indexed by file line) with frictionless, checking types, constraints, unique fields and the primary key.
 
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        Strings, missing cells as None, indexed by file line, columns as in the schema.
-    res : dict
-        The resource descriptor (its Table Schema; extension keys are ignored by frictionless).
-    file : str
-        Path used in messages.
-
-    Returns
-    -------
-    (DataFrame or None, list of Violation)
-        The typed table when there is no violation, otherwise None and at least one
-        violation: a table is never dropped without a message.
+    Returns the typed table and no violation, or None and at least one: a table is never dropped without a message.
     """
     by_name, pk = {f["name"]: f for f in fields(res)}, primary_key(res)
-    cells = [dict(zip(raw.columns, r)) for r in raw.itertuples(index=False, name=None)]
-    lines = [int(line) for line in raw.index]
     rows, out = [], []
     try:
         # frictionless matches a pattern as ^pattern$ with re.match, and $ also matches before a final line break, so "C08\n"
@@ -156,10 +112,21 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
             for f in fields(res)
         ]
         schema = Schema.from_descriptor({"fields": whole, "primaryKey": [pk]})
-        with Resource(data=[list(raw.columns), *(list(r.values()) for r in cells)], schema=schema, name=res.get("name", "table")) as resource:
+        with Resource(data=[list(raw.columns), *raw.itertuples(index=False, name=None)], schema=schema, name=res.get("name", "table")) as resource:
             for row in resource.row_stream:
-                out += _row_errors(row, cells[row.row_number - 2], lines[row.row_number - 2], cells, lines, by_name, pk, file)
                 rows.append(row.to_list())
+                line, cells = int(raw.index[row.row_number - 2]), raw.iloc[row.row_number - 2]
+                own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(cells[n], t, by_name[n])}  # a cell of a type error is None
+                out += [Violation(file, line, n, _broken("", cells[n], by_name[n])) for n in own]
+                for e in row.errors:  # cell errors name their field; a primary-key error names none
+                    column = getattr(e, "field_name", None) or pk
+                    if e.type in ("unique-error", "primary-key"):
+                        first = int(raw.index[raw[column].eq(cells[column]).to_numpy().argmax()])
+                        out += [
+                            Violation(file, at, column, f"duplicate value {cells[column]!r}: each value in this column must be unique") for at in (first, line)
+                        ]
+                    elif column not in own:
+                        out.append(Violation(file, line, column, _broken(e.note if e.type == "constraint-error" else "", cells[column], by_name[column])))
     except (FrictionlessException, TypeError, ValueError) as exc:  # a schema frictionless accepts but cannot read with
         return None, [Violation(file, None, None, f"frictionless cannot read the table with its schema in data/datapackage.yaml: {exc}")]
     if out:
