@@ -29,12 +29,8 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.column is not None:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+        line, column = f", line {self.line}" if self.line is not None else "", f", column '{self.column}'" if self.column is not None else ""
+        return f"{self.file}{line}{column}: {self.message}"
 
 
 class ReportDataError(Exception):

@@ -138,15 +138,15 @@ def _read(path: Path, file: str, out: list[Violation]) -> bytes | None:
     return None
 
 
-def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
-    """UTF-8 text (a leading byte-order mark dropped), or None with a violation naming file and line."""
+def _decode(data: bytes | None, file: str, out: list[Violation]) -> str | None:
+    """UTF-8 text (a leading byte-order mark dropped), or None (with a violation naming file and line, if there were bytes)."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8") if data is not None else ""
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8"))
         return None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff") if data is not None else None
 
 
 #: libyaml's C parser when PyYAML has it, else the pure-Python one; safe either way.
@@ -195,8 +195,7 @@ def yaml_lines(text: str) -> dict[tuple, int]:
 
 def _read_yaml(path: Path, file: str, out: list[Violation]) -> tuple[Any, str | None, dict[tuple, int]]:
     """A YAML file's value, text and :func:`yaml_lines`, or Nones with a violation naming the file and the line at fault."""
-    data = _read(path, file, out)
-    text = _decode(data, file, out) if data is not None else None
+    text = _decode(_read(path, file, out), file, out)
     try:
         lines = yaml_lines(text) if text is not None else {}  # refuses duplicate keys and alias bombs before anything is built
         return (yaml.load(text, Loader=_LOADER), text, lines) if text is not None else (None, None, {})
@@ -216,12 +215,10 @@ def _bibliography(text: str, file: str, out: list[Violation]) -> tuple[dict[str,
     lines = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in _BIB_ENTRY.finditer(text)}
     try:
         bib = parse_bibtex(text, "bibtex")
-    except PybtexSyntaxError as exc:
-        out.append(Violation(file, getattr(exc, "lineno", None), None, f"BibTeX syntax error: {exc}"))
-        return None, lines
-    except PybtexError as exc:
+    except PybtexError as exc:  # a syntax error knows its line; another names the entry at fault
         key = next((k for k in lines if f" {k}" in str(exc) or f"{k} " in str(exc)), None)
-        out.append(Violation(file, lines.get(key) if key else None, None, f"BibTeX error: {exc}"))
+        kind = "syntax error" if isinstance(exc, PybtexSyntaxError) else "error"
+        out.append(Violation(file, getattr(exc, "lineno", None) or lines.get(key), None, f"BibTeX {kind}: {exc}"))
         return None, lines
     return {key: {k: str(val) for k, val in entry.fields.items()} for key, entry in bib.entries.items()}, lines
 
@@ -334,9 +331,7 @@ def load_all(root: str | Path | None = None) -> Dataset:
         text = _decode(raw_text, rel(source_path), violations)
 
     # 3. the bibliography
-    bib_path = root / BIB_FILE
-    bib_bytes = _read(bib_path, BIB_FILE, violations)
-    bib_text = _decode(bib_bytes, BIB_FILE, violations) if bib_bytes is not None else None
+    bib_text = _decode(_read(root / BIB_FILE, BIB_FILE, violations), BIB_FILE, violations)
     bibliography, bib_lines = _bibliography(bib_text, BIB_FILE, violations) if bib_text is not None else (None, {})
     if bibliography is not None:
         violations += v.check_bib_urls(bibliography, bib_lines, BIB_FILE)

@@ -171,31 +171,22 @@ def _split(value: Any, sep: str | None) -> list[str]:
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str]) -> list[Violation]:
-    """Check that every reference names an existing id.
+    """Check that every reference names an existing id, skipping tables that failed to load (they are reported as such).
 
-    The standard ``foreignKeys`` are checked by frictionless, on a package of the loaded tables' key
-    columns; ``extendedForeignKeys`` (each element of a list field, or any one of several resources),
-    which Table Schema cannot express, are checked here. A table that failed to load is skipped: it is
-    reported as such.
+    Frictionless checks the standard ``foreignKeys`` on the loaded tables' text; ``extendedForeignKeys`` (each element
+    of a list field, or any one of several resources), which Table Schema cannot express, are checked here.
     """
     out: list[Violation] = []
     loaded = [res for res in package["resources"] if res["name"] in tables]
     standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
-    targets = {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
-    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded if standard[r["name"]] or r["name"] in targets}
-    for fk in (fk for fks in standard.values() for fk in fks):
-        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])  # the primary key keeps every row from being blank
-    package_of_keys = Package(
-        resources=[
-            Resource(
-                name=n,
-                data=[sorted(cols), *zip(*([v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)))],
-                schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
-            )
-            for n, cols in keys.items()
-        ]
-    )
-    for resource in (r for r in package_of_keys.resources if standard[r.name]):
+    involved = {n for n, fks in standard.items() if fks} | {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
+
+    def as_text(n: str) -> Resource:  # a loaded table's text cells (keys are text), the rest empty
+        schema = Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in tables[n]], "foreignKeys": standard[n]})
+        rows = ([v if isinstance(v, str) else None for v in row] for row in tables[n].itertuples(index=False))
+        return Resource(name=n, data=[list(tables[n]), *rows], schema=schema)
+
+    for resource in (r for r in Package(resources=[as_text(n) for n in sorted(involved)]).resources if standard[r.name]):
         with resource:  # frictionless checks each row's foreign keys as it streams the rows
             for e in (e for row in resource.row_stream for e in row.errors if e.type == "foreign-key"):
                 line, ref = int(tables[resource.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
