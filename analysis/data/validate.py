@@ -1,9 +1,6 @@
-"""Checks of the curated tables. Pure functions: tables in, a list of violations out.
+"""Checks of the curated tables: pure functions, tables (of strings or typed, indexed by the file's line) in, violations out.
 
-Each table arrives as a DataFrame of strings (empty cells as missing) whose index is
-the line of the CSV file each row came from, so every violation can name its line.
-Types, constraints and keys are checked by frictionless (:func:`check_types`,
-:func:`check_foreign_keys`); the other checks are the report's own.
+Types, constraints and keys are checked by frictionless (:func:`check_types`, :func:`check_foreign_keys`); the rest are the report's own.
 """
 
 from __future__ import annotations
@@ -75,15 +72,11 @@ def _broken(note: str, value: Any, field: dict[str, Any]) -> str:
 
 
 def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
-    """Whether a cell frictionless accepted passes what frictionless 5.21 does not check (the one place for it).
+    """Whether a cell frictionless accepted passes what frictionless 5.21 does not check: the one place for it.
 
-    - Numbers and dates are written as Table Schema's lexical forms: frictionless reads integers with
-      ``int()``, numbers with ``Decimal()`` and dates with ``datetime.strptime``, which also take "1_000",
-      " 28", Arabic-Indic digits, "NaN" and "Infinity" (Table Schema allows the last two; the loader
-      does not), and "2018-1-25" (python/cpython#78122, open).
-    - The loader's own date rule: a date lies between :data:`EARLIEST_DATE` and today.
-
-    ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` fails when upstream changes this.
+    Numbers and dates must be Table Schema's lexical forms (frictionless's ``int()``, ``Decimal()`` and ``strptime`` also take
+    "1_000", " 28", Arabic-Indic digits, "NaN", "Infinity" and "2018-1-25", python/cpython#78122), and a date lies between
+    :data:`EARLIEST_DATE` and today. ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` watches upstream.
     """
     kind = field["type"]
     if kind in _WRITTEN and not _WRITTEN[kind].fullmatch(value):
@@ -242,11 +235,9 @@ def _same(value: Any) -> Any:
 
 
 def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
-    """Check that no two rows hold the same content (every field but the primary key) under two ids.
+    """Check that no two rows hold the same content (every field but the primary key, ignoring case and spacing) under two ids.
 
-    Text is compared without regard to case or runs of whitespace, so a copy that differs only by a
-    trailing space or a capital is caught. A resource may allow copies with ``allowDuplicateRows: true``;
-    a copied row would otherwise be counted twice.
+    A resource may allow copies with ``allowDuplicateRows: true``; a copied row would otherwise be counted twice.
     """
     if res.get("allowDuplicateRows"):
         return []
@@ -322,10 +313,7 @@ def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str
 
 
 def check_bib_coverage(table: pd.DataFrame, keys: dict[str, int | None], file: str, bib_file: str, column: str) -> list[Violation]:
-    """Check that every entry of the bibliography has a row (where its independence is recorded).
-
-    ``keys`` maps each citation key to its line in the bibliography.
-    """
+    """Check that every entry of the bibliography (``keys``: citation key -> its line) has a row, where its independence is recorded."""
     have = set(table[column].astype(str))
     return [Violation(bib_file, line, None, f"entry {k!r} has no row in {file} (column '{column}')") for k, line in keys.items() if k not in have]
 
@@ -343,11 +331,7 @@ def check_bib_urls(entries: dict[str, dict[str, str]], lines: dict[str, int | No
 
 
 def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.DataFrame, file: str) -> list[Violation]:
-    """Check that a link graded ``corroborates`` rests on at least one independent source.
-
-    A source that is the company itself, the article's own publisher or a government
-    describing itself cannot corroborate what the article says.
-    """
+    """Check that a link graded ``corroborates`` rests on at least one independent source (not the company, the publisher or a self-describing government)."""
     grade = dict(zip(sources["bib_key"].astype(str), sources["independence"].astype(str)))
     cited = {str(f): _split(k, "|") for f, k in zip(facts["fact_id"], facts["bib_keys"])}
     out = []
@@ -361,10 +345,7 @@ def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.Da
 
 
 def check_sentence_coverage(table: pd.DataFrame, text: str, file: str, abbreviations: Iterable[str] = ()) -> list[Violation]:
-    """Check that the sentences table holds every sentence of the source, once, in order.
-
-    The source is split by :func:`analysis.data.text.sentences` with the source's ``abbreviations``.
-    """
+    """Check that the sentences table holds every sentence of the source (split with ``abbreviations``), once, in order."""
     expected = sentences(text, abbreviations)
     got = list(zip(table["start"].astype(int), table["end"].astype(int)))
     want = [(s.start, s.end) for s in expected]
