@@ -407,15 +407,15 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
         # a coding holds the coded columns and the required ones (check_header names the others), so two units may rightly share every value
         coded = [c for c in header if c in known] + [c for c in required if c not in header]
         subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [known[c] for c in coded]}}
-        subset["schema"].pop("foreignKeys", None)
-        typed = _table(path, subset, file, ds.text, violations)
-        if typed is None:
+        if (typed := _table(path, subset, file, ds.text, violations)) is None:
             continue
-        for column in ("entity_id", "actor_id", "issuer_id", "stop_id", "location_id"):
-            if column in typed.columns:
-                for line, value in typed[column].items():
-                    if isinstance(value, str) and value and value not in set(ds.entities.entity_id):
-                        violations.append(Violation(file, int(line), column, f"{value!r} is not an entity of data/entities.csv"))
+        violations += [
+            Violation(file, int(line), column, f"{value!r} is not an entity of data/entities.csv")
+            for column in ("entity_id", "actor_id", "issuer_id", "stop_id", "location_id")
+            if column in typed
+            for line, value in typed[column].items()
+            if isinstance(value, str) and value and value not in set(ds.entities.entity_id)
+        ]
         tables[path.stem] = _with_lists(typed.reset_index(drop=True), subset)
     declared = ds.tables.get("codings", pd.DataFrame(columns=["coding", "units", "unit_tables"]))
     for row in declared[declared.coding.eq(folder.name) & ~declared.units.eq("own")].itertuples():
