@@ -9,19 +9,8 @@ __all__ = ["Violation", "ReportDataError", "UnknownIdError"]
 
 @dataclass(frozen=True)
 class Violation:
-    """One problem found in the data, with the place a person must look.
-
-    Attributes
-    ----------
-    file : str
-        Path of the file, relative to the repository root (``data/claims.csv``).
-    line : int or None
-        1-based line of the file (the header is line 1), or None for the whole file.
-    column : str or None
-        Column name, or None when the problem is not in one column.
-    message : str
-        What is wrong and, where it helps, what was expected.
-    """
+    """One problem found in the data: ``file`` (relative to the root), its 1-based ``line`` (the header is 1) and ``column``,
+    each None when it is not in one, and the ``message``, saying what is wrong and what was expected."""
 
     file: str
     line: int | None
@@ -29,22 +18,12 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.column is not None:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+        line, column = f", line {self.line}" if self.line is not None else "", f", column '{self.column}'" if self.column is not None else ""
+        return f"{self.file}{line}{column}: {self.message}"
 
 
 class ReportDataError(Exception):
-    """The curated data or the source failed validation; lists every violation found.
-
-    Parameters
-    ----------
-    violations : list of Violation
-        Every problem found, in file and line order.
-    """
+    """The curated data or the source failed validation: ``violations`` lists every problem, in file and line order."""
 
     def __init__(self, violations: list[Violation]):
         self.violations = sorted(violations, key=lambda v: (v.file, v.line or 0, v.column or "", v.message))

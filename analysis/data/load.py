@@ -1,9 +1,4 @@
-"""The one loader: reads the source, the data dictionary and every table, and validates them.
-
-This is the only module that touches the file system. ``load_all()`` either returns
-a fully checked :class:`Dataset` or raises :class:`~analysis.data.errors.ReportDataError`
-listing every problem with its file, line and column.
-"""
+"""The one loader (the only module that reads files): a checked :class:`Dataset`, or a ReportDataError naming every problem."""
 
 from __future__ import annotations
 
@@ -41,13 +36,8 @@ BIB_FILE = "references.bib"
 
 
 def default_root() -> Path:
-    """The book's root folder: the one holding ``data/datapackage.yaml``.
-
-    In order: the ``REPORT_ROOT`` environment variable; the nearest folder at or
-    above the working directory that holds ``data/datapackage.yaml`` (chapters run
-    in ``chapters/``, so a copy of the book reads its own data); the folder above
-    this package.
-    """
+    """The book's root: ``REPORT_ROOT``, else the nearest folder at or above the working one holding ``data/datapackage.yaml``
+    (so a copy of the book reads its own data), else the folder above this package."""
     if os.environ.get("REPORT_ROOT"):
         return Path(os.environ["REPORT_ROOT"]).resolve()
     here = Path.cwd().resolve()
@@ -109,19 +99,9 @@ class Dataset:
 
 
 def read_csv_strings(data: bytes, file: str) -> tuple[pd.DataFrame | None, list[str], list[Violation]]:
-    """Parse CSV bytes into a table of strings indexed by file line.
+    """CSV bytes as (table of strings indexed by the file's line, header, violations); empty cells are None, blank rows skipped.
 
-    Parameters
-    ----------
-    data : bytes
-        The file's contents.
-    file : str
-        Path used in messages.
-
-    Returns
-    -------
-    (DataFrame or None, header, violations)
-        Empty cells become None. The DataFrame is None when the file cannot be read.
+    The table is None when the file cannot be read; ``file`` is the path used in messages.
     """
     out: list[Violation] = []
     if not data.strip():
@@ -160,15 +140,15 @@ def _read(path: Path, file: str, out: list[Violation]) -> bytes | None:
     return None
 
 
-def _decode(data: bytes, file: str, out: list[Violation]) -> str | None:
-    """UTF-8 text (a leading byte-order mark dropped), or None with a violation naming file and line."""
+def _decode(data: bytes | None, file: str, out: list[Violation]) -> str | None:
+    """UTF-8 text (a leading byte-order mark dropped), or None (with a violation naming file and line, if there were bytes)."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8") if data is not None else ""
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8"))
         return None
-    return text[1:] if text.startswith("\ufeff") else text
+    return text.removeprefix("\ufeff") if data is not None else None
 
 
 #: libyaml's C parser when PyYAML has it, else the pure-Python one; safe either way.
@@ -180,11 +160,9 @@ MAX_YAML_NODES = 200_000
 
 
 def yaml_lines(text: str) -> dict[tuple, int]:
-    """The 1-based line of every node of a YAML document, keyed by its path of keys and indices.
+    """The 1-based line of every node of a YAML document, keyed by its path of keys and indices (an alias where it is used).
 
-    A node reached again through an alias is placed where it is used, not walked again. Raises
-    :class:`yaml.MarkedYAMLError` on a duplicate key in any mapping (the later value would silently
-    win) and on a document whose aliases expand beyond :data:`MAX_YAML_NODES` (an alias bomb).
+    Raises :class:`yaml.MarkedYAMLError` on a duplicate key (the later value would silently win) and an alias bomb.
     """
     lines: dict[tuple, int] = {}
     sizes: dict[int, int] = {}
@@ -219,8 +197,7 @@ def yaml_lines(text: str) -> dict[tuple, int]:
 
 def _read_yaml(path: Path, file: str, out: list[Violation]) -> tuple[Any, str | None, dict[tuple, int]]:
     """A YAML file's value, text and :func:`yaml_lines`, or Nones with a violation naming the file and the line at fault."""
-    data = _read(path, file, out)
-    text = _decode(data, file, out) if data is not None else None
+    text = _decode(_read(path, file, out), file, out)
     try:
         lines = yaml_lines(text) if text is not None else {}  # refuses duplicate keys and alias bombs before anything is built
         return (yaml.load(text, Loader=_LOADER), text, lines) if text is not None else (None, None, {})
@@ -240,29 +217,25 @@ def _bibliography(text: str, file: str, out: list[Violation]) -> tuple[dict[str,
     lines = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in _BIB_ENTRY.finditer(text)}
     try:
         bib = parse_bibtex(text, "bibtex")
-    except PybtexSyntaxError as exc:
-        out.append(Violation(file, getattr(exc, "lineno", None), None, f"BibTeX syntax error: {exc}"))
-        return None, lines
-    except PybtexError as exc:
+    except PybtexError as exc:  # a syntax error knows its line; another names the entry at fault
         key = next((k for k in lines if f" {k}" in str(exc) or f"{k} " in str(exc)), None)
-        out.append(Violation(file, lines.get(key) if key else None, None, f"BibTeX error: {exc}"))
+        kind = "syntax error" if isinstance(exc, PybtexSyntaxError) else "error"
+        out.append(Violation(file, getattr(exc, "lineno", None) or lines.get(key), None, f"BibTeX {kind}: {exc}"))
         return None, lines
     return {key: {k: str(val) for k, val in entry.fields.items()} for key, entry in bib.entries.items()}, lines
 
 
-def _checked_table(raw_bytes: bytes, res: dict[str, Any], file: str, text: str | None) -> tuple[pd.DataFrame | None, list[Violation]]:
-    """One table read, typed and checked on its own: (typed frame or None, violations).
-
-    The result depends only on the file's bytes, its resource descriptor, its path and
-    (for provenance) the source text, so it is memoised on exactly those: a process that
-    loads the same table twice (a test suite, a notebook re-run) checks it once. Callers get
-    a copy, never the memoised frame.
-    """
-    typed, problems = _check_table(raw_bytes, json.dumps(res, sort_keys=True, default=str), file, text)
-    return (typed.copy() if typed is not None else None), list(problems)
+def _table(path: Path, res: dict[str, Any], file: str, text: str | None, out: list[Violation]) -> pd.DataFrame | None:
+    """A table read and checked on its own (types, keys, and quotes against ``text`` if it has provenance), or None; problems go to ``out``."""
+    raw_bytes = _read(path, file, out)
+    if raw_bytes is None:
+        return None
+    typed, problems = _check_table(raw_bytes, json.dumps(res, sort_keys=True, default=str), file, text if res.get("provenance") else None)
+    out += problems
+    return typed.copy() if typed is not None else None  # callers never get the memoised frame
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)  # a process that loads the same table twice (a test suite, a notebook re-run) checks it once
 def _check_table(raw_bytes: bytes, res_json: str, file: str, text: str | None) -> tuple[pd.DataFrame | None, tuple[Violation, ...]]:
     res = json.loads(res_json)
     raw, header, out = read_csv_strings(raw_bytes, file)
@@ -321,24 +294,11 @@ def inputs_digest(root: str | Path) -> str:
 
 
 def load_all(root: str | Path | None = None) -> Dataset:
-    """Load and validate the source, the data dictionary and every curated table.
+    """Load and validate the data dictionary, the source, the bibliography and every table under ``root`` (:func:`default_root`).
 
-    The data dictionary is checked first (:func:`analysis.data.schema.check_package`); a broken
-    dictionary stops everything, since nothing can be checked with it. Every other problem
-    (a missing or non-UTF-8 file, a YAML or BibTeX syntax error, a changed source, a bad
-    cell, a dangling reference, a copied row, a corroboration without an independent
-    source) is collected, and all are raised together. A table that fails never
-    disappears silently: at least one violation names its file. With :data:`CACHE_ENV` set, a
-    dataset that passed from the same inputs (:func:`inputs_digest`) is read back instead.
-
-    Parameters
-    ----------
-    root : path, optional
-        Repository root holding ``data/`` and ``references.bib``; by default :func:`default_root`.
-
-    Returns
-    -------
-    Dataset
+    A broken dictionary stops everything; every other problem is collected and all are raised together,
+    and a table that fails is always named. With :data:`CACHE_ENV` set, a dataset that passed from the
+    same inputs (:func:`inputs_digest`) is read back instead.
 
     Raises
     ------
@@ -410,9 +370,7 @@ def _load_checked(root: Path) -> Dataset:
         text = _decode(raw_text, rel(source_path), violations)
 
     # 3. the bibliography
-    bib_path = root / BIB_FILE
-    bib_bytes = _read(bib_path, BIB_FILE, violations)
-    bib_text = _decode(bib_bytes, BIB_FILE, violations) if bib_bytes is not None else None
+    bib_text = _decode(_read(root / BIB_FILE, BIB_FILE, violations), BIB_FILE, violations)
     bibliography, bib_lines = _bibliography(bib_text, BIB_FILE, violations) if bib_text is not None else (None, {})
     if bibliography is not None:
         violations += v.check_bib_urls(bibliography, bib_lines, BIB_FILE)
@@ -421,15 +379,8 @@ def _load_checked(root: Path) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for res in package["resources"]:
-        path = data / res["path"]
-        file = rel(path)
-        files[res["name"]] = file
-        raw_bytes = _read(path, file, violations)
-        if raw_bytes is None:
-            continue
-        typed, problems = _checked_table(raw_bytes, res, file, text if res.get("provenance") else None)
-        violations += problems
-        if typed is not None:
+        files[res["name"]] = rel(data / res["path"])
+        if (typed := _table(data / res["path"], res, files[res["name"]], text, violations)) is not None:
             tables[res["name"]] = typed
 
     # 5. across tables, the source and the bibliography
@@ -470,11 +421,8 @@ def _load_checked(root: Path) -> Dataset:
 def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Load and validate another coder's tables: ``folder`` holds CSVs named as resources of the dictionary.
 
-    A coding may leave out the columns a coder does not decide (summaries, descriptions); every
-    column it has is checked as the book's own data are (types, allowed codes, quotes at their
-    offsets), its ids and quotes are required, and entity ids must name an entity of ``ds``.
-    A coding given another's units (a row of ``data/codings.csv`` whose ``units`` is ``book`` or
-    another coding's folder beside it) gets those ``unit_tables`` from there.
+    Each column a coding has is checked as the book's are; ids and quotes are required, entity ids must
+    name an entity of ``ds``. A coding given another's units (``data/codings.csv``) gets those tables from there.
 
     Raises
     ------
@@ -492,23 +440,21 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
         if res is None:
             violations.append(Violation(file, None, None, f"{path.stem!r} is not a table of the data dictionary (data/datapackage.yaml)"))
             continue
-        raw_bytes = path.read_bytes()
-        header = read_csv_strings(raw_bytes, file)[1]
+        header = read_csv_strings(path.read_bytes(), file)[1]
         known = {f["name"]: f for f in fields(res)}
         required = [primary_key(res), *(PROVENANCE_FIELDS if res.get("provenance") else [])]
         # a coding holds the coded columns and the required ones (check_header names the others), so two units may rightly share every value
         coded = [c for c in header if c in known] + [c for c in required if c not in header]
         subset = {**res, "allowDuplicateRows": True, "schema": {**res["schema"], "fields": [known[c] for c in coded]}}
-        subset["schema"].pop("foreignKeys", None)
-        typed, problems = _checked_table(raw_bytes, subset, file, ds.text if res.get("provenance") else None)
-        violations += problems
-        if typed is None:
+        if (typed := _table(path, subset, file, ds.text, violations)) is None:
             continue
-        for column in ("entity_id", "actor_id", "issuer_id", "stop_id", "location_id"):
-            if column in typed.columns:
-                for line, value in typed[column].items():
-                    if isinstance(value, str) and value and value not in set(ds.entities.entity_id):
-                        violations.append(Violation(file, int(line), column, f"{value!r} is not an entity of data/entities.csv"))
+        violations += [
+            Violation(file, int(line), column, f"{value!r} is not an entity of data/entities.csv")
+            for column in ("entity_id", "actor_id", "issuer_id", "stop_id", "location_id")
+            if column in typed
+            for line, value in typed[column].items()
+            if isinstance(value, str) and value and value not in set(ds.entities.entity_id)
+        ]
         tables[path.stem] = _with_lists(typed.reset_index(drop=True), subset)
     declared = ds.tables.get("codings", pd.DataFrame(columns=["coding", "units", "unit_tables"]))
     for row in declared[declared.coding.eq(folder.name) & ~declared.units.eq("own")].itertuples():
@@ -525,11 +471,7 @@ def load_coding(folder: str | Path, ds: Dataset, root: str | Path | None = None)
 
 
 def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
-    """The table with every list field (one with a ``separator``) as tuples of strings; an empty cell is ``()``.
-
-    The file keeps ``"a|b"``; the checks run on that form (so they can name line and column),
-    and consumers get the list once, here, instead of splitting it again.
-    """
+    """The table with every list field (one with a ``separator``) as tuples of strings (the checks ran on ``"a|b"``)."""
     for f in fields(res):
         sep = f.get("separator")
         if sep and f["name"] in frame:
@@ -538,32 +480,21 @@ def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
 
 
 def edition(root: str | Path | None = None) -> dict[str, str]:
-    """The edition of the book, from ``CITATION.cff`` at the book's root.
-
-    Returns
-    -------
-    dict
-        ``number`` (the CFF ``version``) and ``date`` (``date-released`` written
-        as "27 November 2026").
+    """The edition of the book from ``CITATION.cff``: ``number`` (its ``version``) and ``date`` ("27 November 2026").
 
     Raises
     ------
     ReportDataError
-        If the file is missing or lacks either field.
+        If the file cannot be read, lacks either field or its date is not written YYYY-MM-DD.
     """
-    path = Path(root or default_root()) / "CITATION.cff"
-    try:
-        cff = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise ReportDataError([Violation("CITATION.cff", None, None, f"cannot read the citation file: {err}")]) from err
-    missing = [k for k in ("version", "date-released") if not cff.get(k)]
-    if missing:
-        raise ReportDataError([Violation("CITATION.cff", None, None, f"missing {', '.join(missing)}")])
-    try:
-        released = datetime.date.fromisoformat(str(cff["date-released"]))
-    except ValueError:
-        line = yaml_lines(path.read_text(encoding="utf-8")).get(("date-released",))
-        raise ReportDataError(
-            [Violation("CITATION.cff", line, "date-released", f"expected a date written YYYY-MM-DD, found {cff['date-released']!r}")]
-        ) from None
-    return {"number": str(cff["version"]), "date": f"{released.day} {released:%B %Y}"}
+    out: list[Violation] = []
+    cff, _, lines = _read_yaml(Path(root or default_root()) / "CITATION.cff", "CITATION.cff", out)
+    missing = [k for k in ("version", "date-released") if not (isinstance(cff, dict) and cff.get(k))]
+    if not out and not missing:
+        try:
+            released = datetime.date.fromisoformat(str(cff["date-released"]))
+            return {"number": str(cff["version"]), "date": f"{released.day} {released:%B %Y}"}
+        except ValueError:
+            message = f"expected a date written YYYY-MM-DD, found {cff['date-released']!r}"
+            out.append(Violation("CITATION.cff", lines.get(("date-released",)), "date-released", message))
+    raise ReportDataError(out or [Violation("CITATION.cff", None, None, f"missing {', '.join(missing)}")])

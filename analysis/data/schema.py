@@ -1,12 +1,8 @@
-"""The data dictionary: the Table Schema descriptor, checked before use, and what is read from it.
+"""The data dictionary (``data/datapackage.yaml``, a Frictionless Data Package with extension keys): checked before use, and read.
 
-The descriptor is ``data/datapackage.yaml``: a Frictionless Data Package whose resources carry
-Table Schemas, with extension keys that its header documents. :func:`check_package` checks it
-before the loader uses it, so a broken dictionary is reported like broken data: the JSON Schema
-``analysis/data/datapackage.schema.json`` says which keys each level may hold and what their values are
-(a misspelt standard key, which frictionless ignores, is a typo there); this module checks what
-crosses fields and resources; frictionless checks the standard part. This module takes the
-parsed descriptor.
+:func:`check_package` reports a broken dictionary like broken data: the JSON Schema ``datapackage.schema.json`` beside this
+module says which keys each level may hold (a misspelt standard key is a typo there), this module checks what crosses fields
+and resources, and frictionless checks the standard part.
 """
 
 from __future__ import annotations
@@ -50,13 +46,7 @@ PROVENANCE_FIELDS = ["quote", "paragraph", "start", "end"]
 
 
 def resource(package: dict[str, Any], name: str) -> dict[str, Any]:
-    """Return the resource descriptor called ``name``.
-
-    Raises
-    ------
-    KeyError
-        If the package has no such resource.
-    """
+    """Return the resource descriptor called ``name`` (KeyError if there is none)."""
     for res in package["resources"]:
         if res["name"] == name:
             return res
@@ -80,13 +70,9 @@ def primary_key(res: dict[str, Any]) -> str:
 
 
 def foreign_keys(res: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every foreign key of a resource, standard and extended, in one form.
+    """Every foreign key of a resource, standard and extended, as ``{"field", "targets": [(resource, field), ...], "separator"}``.
 
-    Returns
-    -------
-    list of dict
-        ``{"field": column, "targets": [(resource, field), ...], "separator": str or None}``;
-        a value must be a key of any one of the targets (each element, for a list field).
+    A value must be a key of any one of the targets (each element, for a list field).
     """
     by_name = {f["name"]: f for f in fields(res)}
     out = []
@@ -198,21 +184,10 @@ def _frictionless_errors(package: dict[str, Any]) -> Iterator[tuple[tuple, str]]
 
 
 def check_package(package: Any, file: str, lines: dict[tuple, int] | None = None) -> list[Violation]:
-    """Check the data dictionary itself: its JSON Schema, what crosses fields and resources, and the standard by frictionless.
+    """Check the parsed data dictionary: its JSON Schema, what crosses fields and resources, and the standard by frictionless.
 
-    Parameters
-    ----------
-    package : dict
-        The parsed descriptor.
-    file : str
-        Path used in messages.
-    lines : dict of tuple to int, optional
-        Line of each node of the YAML (path of keys and indices -> 1-based line).
-
-    Returns
-    -------
-    list of Violation
-        Each names the resource and field at fault; empty when the descriptor can be used.
+    Each violation names ``file``, the line of the node at fault (``lines``: :func:`~analysis.data.load.yaml_lines`), and the
+    resource and field; none when the descriptor can be used.
     """
     found = list(_profile_errors(package))
     found = found or list(_cross_errors(package))  # each step needs the shape the one before has checked

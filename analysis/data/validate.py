@@ -1,9 +1,6 @@
-"""Checks of the curated tables. Pure functions: tables in, a list of violations out.
+"""Checks of the curated tables: pure functions, tables (of strings or typed, indexed by the file's line) in, violations out.
 
-Each table arrives as a DataFrame of strings (empty cells as missing) whose index is
-the line of the CSV file each row came from, so every violation can name its line.
-Types, constraints and keys are checked by frictionless (:func:`check_types`,
-:func:`check_foreign_keys`); the other checks are the report's own.
+Types, constraints and keys are checked by frictionless (:func:`check_types`, :func:`check_foreign_keys`); the rest are the report's own.
 """
 
 from __future__ import annotations
@@ -66,36 +63,22 @@ _WRITTEN = {
 }
 
 
-def _broken(kind: str, constraint: str, value: Any, field: dict[str, Any]) -> str:
-    """A reader's words for a cell that fails its type (``kind`` "type-error") or the named ``constraint``."""
-    c, shown = field.get("constraints", {}), repr(value) if value is not None else "an empty cell"
-    if kind == "type-error":
-        if field["type"] == "boolean":
-            return f"expected one of {', '.join(field.get('trueValues', ['true']) + field.get('falseValues', ['false']))}, found {value!r}"
-        return f"expected {_KINDS.get(field['type'], field['type'])}, found {value!r}"
-    if constraint == "required":
-        return "a value is required but the cell is empty"
-    if constraint == "enum":
-        return f"{shown} is not an allowed value (allowed: {', '.join(map(str, c['enum']))})"
-    if constraint == "pattern":
-        return f"{shown} does not match the pattern {c['pattern']} (the whole value must match)"
-    if constraint in ("minimum", "maximum"):
-        return f"{shown} is {'below' if constraint == 'minimum' else 'above'} the {constraint} {c[constraint]}"
-    if constraint in ("minLength", "maxLength"):
-        return f"{shown} has {len(str(value))} characters; allowed: {c.get('minLength', 0)} to {c.get('maxLength', 'any number of')}"
-    return f"{shown} fails the constraint {constraint}"
+def _broken(note: str, value: Any, field: dict[str, Any]) -> str:
+    """What a cell that fails its type (``note`` empty) or a constraint (frictionless's note, e.g. 'constraint "enum" is "['a']"') holds, and what is allowed."""
+    if note:
+        if pattern := field.get("constraints", {}).get("pattern"):
+            note = note.replace(rf"(?:{pattern})\Z", pattern)  # the dictionary's pattern, not check_types's whole-value wrapping
+        return f"found {repr(value) + (f' ({len(value)} characters)' if 'Length' in note else '') if value is not None else 'an empty cell'}; {note}"
+    allowed = f"one of {', '.join(field.get('trueValues', ['true']) + field.get('falseValues', ['false']))}" if field["type"] == "boolean" else None
+    return f"expected {allowed or _KINDS.get(field['type'], field['type'])}, found {value!r}"
 
 
 def _own_rules(value: str, typed: Any, field: dict[str, Any]) -> bool:
-    """Whether a cell frictionless accepted passes what frictionless 5.21 does not check (the one place for it).
+    """Whether a cell frictionless accepted passes what frictionless 5.21 does not check: the one place for it.
 
-    - Numbers and dates are written as Table Schema's lexical forms: frictionless reads integers with
-      ``int()``, numbers with ``Decimal()`` and dates with ``datetime.strptime``, which also take "1_000",
-      " 28", Arabic-Indic digits, "NaN" and "Infinity" (Table Schema allows the last two; the loader
-      does not), and "2018-1-25" (python/cpython#78122, open).
-    - The loader's own date rule: a date lies between :data:`EARLIEST_DATE` and today.
-
-    ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` fails when upstream changes this.
+    Numbers and dates must be Table Schema's lexical forms (frictionless's ``int()``, ``Decimal()`` and ``strptime`` also take
+    "1_000", " 28", Arabic-Indic digits, "NaN", "Infinity" and "2018-1-25", python/cpython#78122), and a date lies between
+    :data:`EARLIEST_DATE` and today. ``tests/test_schema.py::test_frictionless_still_accepts_what_the_loader_refuses`` watches upstream.
     """
     kind = field["type"]
     if kind in _WRITTEN and not _WRITTEN[kind].fullmatch(value):
@@ -109,44 +92,12 @@ def _column(values: list[Any], kind: str) -> Any:
     return pd.array([convert(v) if v is not None else None for v in values], dtype=PANDAS_DTYPES[kind])
 
 
-def _row_errors(row: Any, raw_row: dict, line: int, cells: list[dict], lines: list[int], by_name: dict, pk: str, file: str) -> list[Violation]:
-    """One row's errors from frictionless (and :func:`_own_rules`), each with the file's line and the column."""
-    own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(raw_row[n], t, by_name[n])}  # a cell of a type error is None
-    out = [Violation(file, line, n, _broken("type-error", "", raw_row[n], by_name[n])) for n in own]
-    for e in row.errors:  # cell errors name their field; a primary-key error names none
-        column = getattr(e, "field_name", None) or pk
-        value = raw_row[column]
-        if e.type in ("unique-error", "primary-key"):
-            first = lines[next(i for i, r in enumerate(cells) if r[column] == value)]
-            message = f"duplicate value {value!r}: each value in this column must be unique"
-            out += [Violation(file, first, column, message), Violation(file, line, column, message)]
-        elif column not in own:
-            constraint = (re.findall(r'constraint "(\w+)"', e.note or "") or [""])[0]
-            out.append(Violation(file, line, column, _broken(e.type, constraint, value, by_name[column])))
-    return out
-
-
 def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.DataFrame | None, list[Violation]]:
-    """Type and check a table's cells with frictionless: types, constraints, unique fields and the primary key.
+    """Type a table of strings (indexed by file line) with frictionless, checking types, constraints, unique fields and the primary key.
 
-    Parameters
-    ----------
-    raw : pandas.DataFrame
-        Strings, missing cells as None, indexed by file line, columns as in the schema.
-    res : dict
-        The resource descriptor (its Table Schema; extension keys are ignored by frictionless).
-    file : str
-        Path used in messages.
-
-    Returns
-    -------
-    (DataFrame or None, list of Violation)
-        The typed table when there is no violation, otherwise None and at least one
-        violation: a table is never dropped without a message.
+    Returns the typed table and no violation, or None and at least one: a table is never dropped without a message.
     """
     by_name, pk = {f["name"]: f for f in fields(res)}, primary_key(res)
-    cells = [dict(zip(raw.columns, r)) for r in raw.itertuples(index=False, name=None)]
-    lines = [int(line) for line in raw.index]
     rows, out = [], []
     try:
         # frictionless matches a pattern as ^pattern$ with re.match, and $ also matches before a final line break, so "C08\n"
@@ -156,10 +107,21 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
             for f in fields(res)
         ]
         schema = Schema.from_descriptor({"fields": whole, "primaryKey": [pk]})
-        with Resource(data=[list(raw.columns), *(list(r.values()) for r in cells)], schema=schema, name=res.get("name", "table")) as resource:
+        with Resource(data=[list(raw.columns), *raw.itertuples(index=False, name=None)], schema=schema, name=res.get("name", "table")) as resource:
             for row in resource.row_stream:
-                out += _row_errors(row, cells[row.row_number - 2], lines[row.row_number - 2], cells, lines, by_name, pk, file)
                 rows.append(row.to_list())
+                line, cells = int(raw.index[row.row_number - 2]), raw.iloc[row.row_number - 2]
+                own = {n for n, t in row.to_dict().items() if t is not None and not _own_rules(cells[n], t, by_name[n])}  # a cell of a type error is None
+                out += [Violation(file, line, n, _broken("", cells[n], by_name[n])) for n in own]
+                for e in row.errors:  # cell errors name their field; a primary-key error names none
+                    column = getattr(e, "field_name", None) or pk
+                    if e.type in ("unique-error", "primary-key"):
+                        first = int(raw.index[raw[column].eq(cells[column]).to_numpy().argmax()])
+                        out += [
+                            Violation(file, at, column, f"duplicate value {cells[column]!r}: each value in this column must be unique") for at in (first, line)
+                        ]
+                    elif column not in own:
+                        out.append(Violation(file, line, column, _broken(e.note if e.type == "constraint-error" else "", cells[column], by_name[column])))
     except (FrictionlessException, TypeError, ValueError) as exc:  # a schema frictionless accepts but cannot read with
         return None, [Violation(file, None, None, f"frictionless cannot read the table with its schema in data/datapackage.yaml: {exc}")]
     if out:
@@ -204,31 +166,22 @@ def _split(value: Any, sep: str | None) -> list[str]:
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any], files: dict[str, str]) -> list[Violation]:
-    """Check that every reference names an existing id.
+    """Check that every reference names an existing id, skipping tables that failed to load (they are reported as such).
 
-    The standard ``foreignKeys`` are checked by frictionless, on a package of the loaded tables' key
-    columns; ``extendedForeignKeys`` (each element of a list field, or any one of several resources),
-    which Table Schema cannot express, are checked here. A table that failed to load is skipped: it is
-    reported as such.
+    Frictionless checks the standard ``foreignKeys`` on the loaded tables' text; ``extendedForeignKeys`` (each element
+    of a list field, or any one of several resources), which Table Schema cannot express, are checked here.
     """
     out: list[Violation] = []
     loaded = [res for res in package["resources"] if res["name"] in tables]
     standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
-    targets = {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
-    keys = {r["name"]: {primary_key(r)} | {fk["fields"] for fk in standard[r["name"]]} for r in loaded if standard[r["name"]] or r["name"] in targets}
-    for fk in (fk for fks in standard.values() for fk in fks):
-        keys[fk["reference"]["resource"]].add(fk["reference"]["fields"])  # the primary key keeps every row from being blank
-    package_of_keys = Package(
-        resources=[
-            Resource(
-                name=n,
-                data=[sorted(cols), *zip(*([v if isinstance(v, str) else None for v in tables[n][c]] for c in sorted(cols)))],
-                schema=Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in sorted(cols)], "foreignKeys": standard[n]}),
-            )
-            for n, cols in keys.items()
-        ]
-    )
-    for resource in (r for r in package_of_keys.resources if standard[r.name]):
+    involved = {n for n, fks in standard.items() if fks} | {fk["reference"]["resource"] for fks in standard.values() for fk in fks}
+
+    def as_text(n: str) -> Resource:  # a loaded table's text cells (keys are text), the rest empty
+        schema = Schema.from_descriptor({"fields": [{"name": c, "type": "string"} for c in tables[n]], "foreignKeys": standard[n]})
+        rows = ([v if isinstance(v, str) else None for v in row] for row in tables[n].itertuples(index=False))
+        return Resource(name=n, data=[list(tables[n]), *rows], schema=schema)
+
+    for resource in (r for r in Package(resources=[as_text(n) for n in sorted(involved)]).resources if standard[r.name]):
         with resource:  # frictionless checks each row's foreign keys as it streams the rows
             for e in (e for row in resource.row_stream for e in row.errors if e.type == "foreign-key"):
                 line, ref = int(tables[resource.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
@@ -284,11 +237,9 @@ def _same(value: Any) -> Any:
 
 
 def check_duplicate_rows(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
-    """Check that no two rows hold the same content (every field but the primary key) under two ids.
+    """Check that no two rows hold the same content (every field but the primary key, ignoring case and spacing) under two ids.
 
-    Text is compared without regard to case or runs of whitespace, so a copy that differs only by a
-    trailing space or a capital is caught. A resource may allow copies with ``allowDuplicateRows: true``;
-    a copied row would otherwise be counted twice.
+    A resource may allow copies with ``allowDuplicateRows: true``; a copied row would otherwise be counted twice.
     """
     if res.get("allowDuplicateRows"):
         return []
@@ -331,16 +282,12 @@ def check_free_text(table: pd.DataFrame, res: dict[str, Any], file: str) -> list
 
 def check_date_order(table: pd.DataFrame, res: dict[str, Any], file: str) -> list[Violation]:
     """Check every ``notBefore`` field: an end date may not come before its start date."""
-    out = []
-    for f in fields(res):
-        other = f.get("notBefore")
-        if not other:
-            continue
-        for line, row in table.iterrows():
-            end, start = _same(row[f["name"]]), _same(row[other])
-            if end is not None and start is not None and end < start:
-                out.append(Violation(file, int(line), f["name"], f"{end:%Y-%m-%d} is before {other} {start:%Y-%m-%d}"))
-    return out
+    return [
+        Violation(file, int(line), f["name"], f"{table.at[line, f['name']]:%Y-%m-%d} is before {f['notBefore']} {table.at[line, f['notBefore']]:%Y-%m-%d}")
+        for f in fields(res)
+        if f.get("notBefore")
+        for line in table.index[(table[f["name"]] < table[f["notBefore"]]).fillna(False).astype(bool)]  # an empty date is never before
+    ]
 
 
 def check_variants(table: pd.DataFrame, text: str, file: str) -> list[Violation]:
@@ -364,10 +311,7 @@ def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str
 
 
 def check_bib_coverage(table: pd.DataFrame, keys: dict[str, int | None], file: str, bib_file: str, column: str) -> list[Violation]:
-    """Check that every entry of the bibliography has a row (where its independence is recorded).
-
-    ``keys`` maps each citation key to its line in the bibliography.
-    """
+    """Check that every entry of the bibliography (``keys``: citation key -> its line) has a row, where its independence is recorded."""
     have = set(table[column].astype(str))
     return [Violation(bib_file, line, None, f"entry {k!r} has no row in {file} (column '{column}')") for k, line in keys.items() if k not in have]
 
@@ -385,11 +329,7 @@ def check_bib_urls(entries: dict[str, dict[str, str]], lines: dict[str, int | No
 
 
 def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.DataFrame, file: str) -> list[Violation]:
-    """Check that a link graded ``corroborates`` rests on at least one independent source.
-
-    A source that is the company itself, the article's own publisher or a government
-    describing itself cannot corroborate what the article says.
-    """
+    """Check that a link graded ``corroborates`` rests on at least one independent source (not the company, the publisher or a self-describing government)."""
     grade = dict(zip(sources["bib_key"].astype(str), sources["independence"].astype(str)))
     cited = {str(f): _split(k, "|") for f, k in zip(facts["fact_id"], facts["bib_keys"])}
     out = []
@@ -403,10 +343,7 @@ def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.Da
 
 
 def check_sentence_coverage(table: pd.DataFrame, text: str, file: str, abbreviations: Iterable[str] = ()) -> list[Violation]:
-    """Check that the sentences table holds every sentence of the source, once, in order.
-
-    The source is split by :func:`analysis.data.text.sentences` with the source's ``abbreviations``.
-    """
+    """Check that the sentences table holds every sentence of the source (split with ``abbreviations``), once, in order."""
     expected = sentences(text, abbreviations)
     got = list(zip(table["start"].astype(int), table["end"].astype(int)))
     want = [(s.start, s.end) for s in expected]
