@@ -15,9 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from frictionless import Package, Resource, Schema
-from jsonschema import Draft202012Validator
-
 from .errors import Violation
 
 __all__ = [
@@ -97,7 +94,9 @@ PROFILE_FILE = Path(__file__).with_name("datapackage.schema.json")  # shipped wi
 
 
 @functools.cache
-def _profile() -> Draft202012Validator:
+def _profile() -> Any:
+    from jsonschema import Draft202012Validator  # here, not at the top: a load from the build's cache needs no check
+
     return Draft202012Validator(json.loads(PROFILE_FILE.read_text(encoding="utf-8")), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -169,6 +168,8 @@ def _cross_errors(package: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
 
 def _frictionless_errors(package: dict[str, Any]) -> Iterator[tuple[tuple, str]]:
     """(path, note) of each error of the standard part, by frictionless's own profiles, placed at its resource and field."""
+    from frictionless import Package, Resource, Schema  # as in _profile
+
     report = Package.validate_descriptor(copy.deepcopy(package))
     found = []
     for i, res in enumerate(package["resources"] if not report.valid else []):

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from frictionless import FrictionlessException, Package, Resource, Schema
 
 from .errors import Violation
 from .schema import PANDAS_DTYPES, field_names, fields, foreign_keys, primary_key
@@ -97,6 +96,8 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
 
     Returns the typed table and no violation, or None and at least one: a table is never dropped without a message.
     """
+    from frictionless import FrictionlessException, Resource, Schema  # here, not at the top: a load from the build's cache needs none of it
+
     by_name, pk = {f["name"]: f for f in fields(res)}, primary_key(res)
     rows, out = [], []
     try:
@@ -171,6 +172,8 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any],
     Frictionless checks the standard ``foreignKeys`` on the loaded tables' text; ``extendedForeignKeys`` (each element
     of a list field, or any one of several resources), which Table Schema cannot express, are checked here.
     """
+    from frictionless import Package, Resource, Schema  # as in check_types
+
     out: list[Violation] = []
     loaded = [res for res in package["resources"] if res["name"] in tables]
     standard = {r["name"]: [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in tables] for r in loaded}
