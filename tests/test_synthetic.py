@@ -171,6 +171,13 @@ def _(ds):
     assert isinstance(err, KeyError) and "C9" in str(err) and "claims" in str(err)
 
 
+@case("data.validate.is_missing", "data.validate.list_items")
+def _(ds):
+    assert all(validate.is_missing(v) for v in (None, pd.NA, pd.NaT, float("nan"))) and not validate.is_missing("")
+    assert validate.list_items("a|b", "|") == ["a", "b"] and validate.list_items(("a",), "|") == ["a"] and validate.list_items(None, "|") == []
+    assert validate.list_items("a|b", None) == ["a|b"]
+
+
 @case("data.validate.check_header")
 def _(ds):
     names = schema.field_names(CLAIMS_RESOURCE)

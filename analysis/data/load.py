@@ -475,7 +475,7 @@ def _with_lists(frame: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
     for f in fields(res):
         sep = f.get("separator")
         if sep and f["name"] in frame:
-            frame[f["name"]] = [tuple(v._split(cell, sep)) for cell in frame[f["name"]]]
+            frame[f["name"]] = [tuple(v.list_items(cell, sep)) for cell in frame[f["name"]]]
     return frame
 
 

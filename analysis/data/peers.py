@@ -11,7 +11,7 @@ import re
 import pandas as pd
 
 from .errors import Violation
-from .validate import _missing
+from .validate import is_missing
 
 __all__ = ["SPECIFICITY_FLAGS", "SUBJECT_DERIVED", "REQUIRED_FOR_PEERS", "EVIDENCE_MAX_WORDS", "check_peers", "check_subject_leader"]
 
@@ -63,30 +63,30 @@ def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
         truncated = row["visibility"] == "truncated"
         if row["is_subject"] is True:
             pass
-        elif _missing(count) or count == 0:
+        elif is_missing(count) or count == 0:
             for flag in SPECIFICITY_FLAGS:
-                if not _missing(row[flag]):
-                    why = "no directive passage is visible" if _missing(count) else "no directive clause is counted"
+                if not is_missing(row[flag]):
+                    why = "no directive passage is visible" if is_missing(count) else "no directive clause is counted"
                     out.append(Violation(file, line, flag, f"a specificity mark is given but {why}; leave it empty"))
         else:
             for flag in SPECIFICITY_FLAGS:
-                if _missing(row[flag]):
+                if is_missing(row[flag]):
                     out.append(Violation(file, line, flag, f"{int(count)} directive clause(s) are counted, so this mark must be true or false"))
-        if not _missing(count) and count == 0 and truncated:
+        if not is_missing(count) and count == 0 and truncated:
             out.append(
                 Violation(file, line, "directive_clauses_visible", "0 directives on a truncated page: the part not stored may hold them; leave the cell empty")
             )
         if row["genre"] == "delegation_out":
-            if _missing(row["purpose"]):
+            if is_missing(row["purpose"]):
                 out.append(Violation(file, line, "purpose", "a trip out (genre delegation_out) needs a purpose"))
-            if _missing(row["trip_id"]):
+            if is_missing(row["trip_id"]):
                 out.append(Violation(file, line, "trip_id", "a trip out (genre delegation_out) needs a trip_id"))
         else:
             for column in ("purpose", "trip_id"):
-                if not _missing(row[column]):
+                if not is_missing(row[column]):
                     out.append(Violation(file, line, column, f"only trips out (genre delegation_out) have a {column}; this row's genre is {row['genre']!r}"))
         evidence = row["evidence"]
-        if not _missing(evidence):
+        if not is_missing(evidence):
             words = len(str(evidence).split())
             if words > EVIDENCE_MAX_WORDS:
                 out.append(Violation(file, line, "evidence", f"the fragment has {words} words; at most {EVIDENCE_MAX_WORDS} are allowed"))
@@ -95,7 +95,7 @@ def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
         precision, date = row["date_precision"], row["date"]
         if row["date_basis"] == "stated" and precision != "day":
             out.append(Violation(file, line, "date_precision", f"a stated date gives month and day, so its precision is 'day', not {precision!r}"))
-        if not _missing(date) and ((precision == "month" and date.day != 1) or (precision == "year" and (date.month, date.day) != (1, 1))):
+        if not is_missing(date) and ((precision == "month" and date.day != 1) or (precision == "year" and (date.month, date.day) != (1, 1))):
             out.append(Violation(file, line, "date", f"a date of precision {precision!r} is written as the first day of that {precision}"))
         key = _normal_url(str(row["url"]))
         if key in seen:
@@ -105,11 +105,11 @@ def check_peers(table: pd.DataFrame, file: str) -> list[Violation]:
         if row["is_subject"] is True:
             subjects.append(line)
             for column in SUBJECT_DERIVED:
-                if not _missing(row[column]):
+                if not is_missing(row[column]):
                     out.append(Violation(file, line, column, "the subject row leaves this empty: the book computes it from the article's own tables"))
             continue
         for column in REQUIRED_FOR_PEERS:
-            if _missing(row[column]):
+            if is_missing(row[column]):
                 out.append(Violation(file, line, column, "every readout but the subject needs this value"))
     for line in subjects[1:]:
         out.append(Violation(file, line, "is_subject", f"only one row can be the subject; line {subjects[0]} already is"))

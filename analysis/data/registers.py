@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import Violation
 from .schema import primary_key
-from .validate import _missing, _split
+from .validate import is_missing, list_items
 
 __all__ = [
     "EMPTY",
@@ -75,7 +75,7 @@ def check_basis(
     """
     out: list[Violation] = []
     for line, basis in inferences[column].items():
-        for item in _split(basis, "|"):
+        for item in list_items(basis, "|"):
             item = item.strip()
             kind = basis_kind(item)
             if not item:
@@ -166,7 +166,7 @@ def check_codebook(codebook: pd.DataFrame, package: dict[str, Any], file: str) -
 
 def _as_text(value: Any) -> str:
     """A cell as its CSV text: empty for missing, ``true``/``false`` for booleans, ``60`` for 60.0, a date as YYYY-MM-DD."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
@@ -254,7 +254,7 @@ def check_measured_before(adjudication: pd.DataFrame, codings: pd.DataFrame, fil
     out = []
     for line, coding, ids in zip(adjudication.index, adjudication["coding"], adjudication["recodings"], strict=True):
         before = first.get(str(coding), "")
-        for r in _split(ids, "|"):
+        for r in list_items(ids, "|"):
             if r[1:].isdigit() and before[1:].isdigit() and int(r[1:]) < int(before[1:]):
                 message = (
                     f"{r} comes before {before}, the first change {coding} is measured without (data/codings.csv book_before), so the measure would count it"

@@ -17,6 +17,8 @@ from .schema import PANDAS_DTYPES, field_names, fields, foreign_keys, primary_ke
 from .text import find_all, paragraphs, sentences
 
 __all__ = [
+    "is_missing",
+    "list_items",
     "check_header",
     "check_types",
     "check_provenance",
@@ -152,16 +154,16 @@ def check_provenance(table: pd.DataFrame, text: str, file: str) -> list[Violatio
     return out
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """Whether a cell is empty: None, pandas' NA or NaT, or a float NaN."""
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value))
 
 
-def _split(value: Any, sep: str | None) -> list[str]:
+def list_items(value: Any, sep: str | None) -> list[str]:
     """The items of a list cell: as stored (``"a|b"``) or as loaded (a tuple)."""
     if isinstance(value, tuple | list):
         return [str(v) for v in value]
-    if _missing(value):
+    if is_missing(value):
         return []
     return [v for v in str(value).split(sep)] if sep else [str(value)]
 
@@ -199,7 +201,7 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any],
             for line, value in tables[res["name"]][column].items():
                 out += [
                     Violation(files[res["name"]], int(line), column, f"unknown id {k!r}: no such {where}")
-                    for k in _split(value, fk["separator"])
+                    for k in list_items(value, fk["separator"])
                     if k not in known
                 ]
     return out
@@ -234,7 +236,7 @@ def check_numbers_in_quotes(table: pd.DataFrame, res: dict[str, Any], file: str)
 
 def _same(value: Any) -> Any:
     """A cell as compared for copies: missing as None, text with case and runs of whitespace ignored."""
-    if _missing(value):
+    if is_missing(value):
         return None
     return " ".join(value.split()).casefold() if isinstance(value, str) else value
 
@@ -298,7 +300,7 @@ def check_variants(table: pd.DataFrame, text: str, file: str) -> list[Violation]
     return [
         Violation(file, int(line), "variants", f"name variant {v!r} does not occur in the source")
         for line, value in table["variants"].items()
-        for v in _split(value, "|")
+        for v in list_items(value, "|")
         if not find_all(v, text)
     ]
 
@@ -308,7 +310,7 @@ def check_bib_keys(table: pd.DataFrame, keys: set[str], file: str, bib_file: str
     return [
         Violation(file, int(line), column, f"citation key {k!r} is not in {bib_file}")
         for line, value in table[column].items()
-        for k in _split(value, sep)
+        for k in list_items(value, sep)
         if k not in keys
     ]
 
@@ -334,7 +336,7 @@ def check_bib_urls(entries: dict[str, dict[str, str]], lines: dict[str, int | No
 def check_corroboration(links: pd.DataFrame, facts: pd.DataFrame, sources: pd.DataFrame, file: str) -> list[Violation]:
     """Check that a link graded ``corroborates`` rests on at least one independent source (not the company, the publisher or a self-describing government)."""
     grade = dict(zip(sources["bib_key"].astype(str), sources["independence"].astype(str)))
-    cited = {str(f): _split(k, "|") for f, k in zip(facts["fact_id"], facts["bib_keys"])}
+    cited = {str(f): list_items(k, "|") for f, k in zip(facts["fact_id"], facts["bib_keys"])}
     out = []
     for line, row in links[links["relation"] == "corroborates"].iterrows():
         keys = cited.get(str(row["fact_id"]), [])
