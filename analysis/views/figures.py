@@ -14,6 +14,7 @@ The notebook stores it as deterministic SVG (sharp on every screen and in the PD
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 import matplotlib.dates as mdates
@@ -73,7 +74,7 @@ def _place_beside(fig: ReportFigure, items: list[tuple]) -> None:
     side with more room, moved back onto the canvas (over its own row only: one label per row)."""
     if not items:
         return
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     lo, hi, pt = fig.bbox.x0 + 3, fig.bbox.x1 - 3, fig.dpi / 72
     for ann, a, b, y, off in items:
@@ -92,7 +93,7 @@ def _keep_on_canvas(fig: ReportFigure, anns: list) -> None:
     """Move labels sideways, where needed, so that they stay on the canvas."""
     if not anns:
         return
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     lo, hi, pt = fig.bbox.x0 + 3, fig.bbox.x1 - 3, fig.dpi / 72
     for ann in anns:
@@ -461,11 +462,13 @@ class Captioned:
     def __init__(self, figure: ReportFigure, name: str, caption: str, alt: str, narrow: ReportFigure | None = None) -> None:
         self.figure, self.name, self.caption, self.alt, self.narrow = figure, name, caption, alt, narrow
 
-    @staticmethod
-    def _uri(fig: ReportFigure) -> str:
+    @functools.cached_property
+    def _uris(self) -> dict[str, str]:
+        """Data URIs of the figure's SVG (``wide``) and of the narrow one: each drawn once, whichever formats show it."""
         import base64
 
-        return "data:image/svg+xml;base64," + base64.b64encode(fig.to_svg().encode("utf-8")).decode("ascii")
+        drawn = {"wide": self.figure, "narrow": self.narrow}
+        return {k: "data:image/svg+xml;base64," + base64.b64encode(f.to_svg().encode("utf-8")).decode("ascii") for k, f in drawn.items() if f is not None}
 
     def __repr__(self) -> str:
         return repr(self.figure)
@@ -475,7 +478,7 @@ class Captioned:
 
         alt = " ".join(self.alt.split())
         lines = [
-            f"::::{{figure}} {self._uri(self.figure)}",
+            f"::::{{figure}} {self._uris['wide']}",
             f":name: {self.name}",
             f":alt: {alt}",
             ":class: report-figure wide-only" if self.narrow is not None else ":class: report-figure",
@@ -483,13 +486,13 @@ class Captioned:
             escape_markdown(self.caption),
         ]
         if self.narrow is not None:
-            lines += ["", f":::{{image}} {self._uri(self.narrow)}", f":alt: {alt}", ":class: narrow-only", ":::"]
+            lines += ["", f":::{{image}} {self._uris['narrow']}", f":alt: {alt}", ":class: narrow-only", ":::"]
         return "\n".join([*lines, "::::"])
 
     def _repr_html_(self) -> str:
         import html
 
-        return f'<figure><img src="{self._uri(self.figure)}" alt="{html.escape(self.alt)}" style="max-width:100%"><figcaption>{html.escape(self.caption)}</figcaption></figure>'
+        return f'<figure><img src="{self._uris["wide"]}" alt="{html.escape(self.alt)}" style="max-width:100%"><figcaption>{html.escape(self.caption)}</figcaption></figure>'
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         return {"text/markdown": self._repr_markdown_(), "text/html": self._repr_html_(), "text/plain": repr(self)}

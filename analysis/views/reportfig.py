@@ -105,7 +105,7 @@ class ReportFigure(Figure):
     def finish(self) -> ReportFigure:
         """Lay the figure out once and refuse text that cannot be drawn; returns the figure."""
         check_drawable(t.get_text() for t in self.findobj(Text))
-        self.canvas.draw()
+        self.draw_without_rendering()
         check_drawable(t.get_text() for t in self.visible_texts())
         return self
 
