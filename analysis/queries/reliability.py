@@ -113,10 +113,6 @@ LINKS = {"directive_evidence": "link_id", "claim_context": "link_id"}
 THRESHOLDS = (0.667, 0.8)
 
 
-def _span(row: pd.Series) -> tuple[int, int]:
-    return int(row["start"]), int(row["end"])
-
-
 def match_units(a: pd.DataFrame, b: pd.DataFrame, min_overlap: float = 0.5) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """Align two coders' segmented units by the spans of their quotes.
 
@@ -129,10 +125,9 @@ def match_units(a: pd.DataFrame, b: pd.DataFrame, min_overlap: float = 0.5) -> t
         Positional indices: matched ``(i, j)`` pairs, then the units of ``a`` and of ``b`` left unmatched.
     """
     candidates = []
-    for i, ra in enumerate(a.itertuples(index=False)):
-        s1, e1 = int(ra.start), int(ra.end)
-        for j, rb in enumerate(b.itertuples(index=False)):
-            s2, e2 = int(rb.start), int(rb.end)
+    spans_b = [(int(s), int(e)) for s, e in zip(b["start"], b["end"])]
+    for i, (s1, e1) in enumerate((int(s), int(e)) for s, e in zip(a["start"], a["end"])):
+        for j, (s2, e2) in enumerate(spans_b):
             overlap = min(e1, e2) - max(s1, s2)
             shorter = min(e1 - s1, e2 - s2)
             if overlap > 0 and shorter > 0 and overlap / shorter >= min_overlap:
@@ -166,7 +161,7 @@ def _reading(frames: Mapping[str, pd.DataFrame], coder: str, pos: int | None, va
     where an empty cell is no value to agree on (an interval variable, or one whose empty means "does not apply")."""
     if pos is None:
         return None
-    value = _value(frames[coder].iloc[pos][var.column], var.read)
+    value = _value(frames[coder][var.column].iat[pos], var.read)
     return None if value == "(empty)" and (var.level == "interval" or var.skip_empty) else value
 
 
@@ -261,7 +256,7 @@ def _unit_of(codings: Mapping[str, Coding], tables: tuple[str, ...], cache: dict
         for n, u in enumerate(units):
             for c, pos in u.items():
                 if pos is not None:
-                    out[c][str(frames[c].iloc[pos][key])] = (table, n)
+                    out[c][str(frames[c][key].iat[pos])] = (table, n)
     return out
 
 
