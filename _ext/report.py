@@ -85,7 +85,7 @@ def _check_data(app: Sphinx) -> None:
     root = Path(app.srcdir)
     if not (root / "data" / "datapackage.yaml").is_file():
         return
-    os.environ.setdefault(CACHE_ENV, str(Path(app.doctreedir) / "dataset"))  # the chapters' kernels inherit it: one validation per build
+    os.environ[CACHE_ENV] = str(Path(app.doctreedir) / "dataset")  # this build's own folder; the chapters' kernels inherit it
     stamp = Path(app.doctreedir) / STAMP
     digest = fingerprint(root)
     if stamp.is_file() and stamp.read_text() == digest:

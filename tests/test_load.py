@@ -61,6 +61,23 @@ def test_a_repeated_load_checks_each_table_once_and_shares_nothing(scratch):
     assert any(v.file == "data/claims.csv" and v.column == "value" for v in problems(scratch))
 
 
+def test_a_broken_cache_file_is_validated_again(scratch, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, str(scratch / "cache"))
+    load_all(scratch)
+    (cached,) = (scratch / "cache").glob("dataset-*.pickle")
+    cached.write_bytes(cached.read_bytes()[:100])  # cut short, as by a crash
+    assert len(load_all(scratch).claims) == TABLE_ROWS["claims"] and len(cached.read_bytes()) > 100
+
+
+def test_an_empty_id_is_named_at_its_own_line_only(scratch):
+    path = scratch / "data/entities.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[9] = "," + lines[9].split(",", 1)[1]  # line 10's id emptied
+    path.write_text("".join(lines), encoding="utf-8")
+    v = [x for x in problems(scratch) if x.file == "data/entities.csv"]
+    assert v and {x.line for x in v} == {10} and "a value is required" in " ".join(x.message for x in v)
+
+
 def test_the_build_cache_serves_only_the_inputs_it_validated(scratch, monkeypatch):
     """With CACHE_ENV set (as the build sets it), a second load reads the first's result back; any edit is checked again."""
     monkeypatch.setenv(CACHE_ENV, str(scratch / "cache"))

@@ -120,7 +120,7 @@ def test_address_on_another_host(tiny):
 def test_missing_visibility_flag(tiny):
     set_cell(tiny, 3, "visibility", "")
     hit = at(problems(tiny), 3, "visibility")
-    assert hit and hit[0].message == 'found an empty cell; constraint "required" is "True"'
+    assert hit and hit[0].message == "a value is required but the cell is empty"
 
 
 def test_unknown_visibility_flag(tiny):

@@ -27,6 +27,9 @@ from pathlib import Path
 import pytest
 import report  # _ext/ is on pytest's pythonpath (pyproject.toml)
 
+from analysis import load_all
+from analysis.data.load import CACHE_ENV, inputs_digest
+
 from bookutil import Restore, apply_mutation, build, edit_notebook, executed, executed_docs, mutation, why
 
 pytestmark = [pytest.mark.build, pytest.mark.xdist_group("shared")]  # last in the group (conftest): it edits the shared build
@@ -138,9 +141,14 @@ def test_bad_data_in_a_table_no_chapter_reads_stops_the_build_with_the_loaders_m
     """Last in the sequence: a build that raises makes Sphinx drop its saved environment, so a build after it would start cold."""
     unread = next(t for t in ("recoding_log", "codebook", "sources") if not readers(book, t) - {"chapters/method", "chapters/dictionary"})
     path = book / f"data/{unread}.csv"
+    stamp, cache = book / "_build/.doctrees" / report.STAMP, book / "_build/.doctrees/dataset"
+    assert stamp.is_file() and any(cache.glob("dataset-*.pickle")), "the shared build left no stamp or no validated dataset"
     with Restore(book, f"data/{unread}.csv"):
         path.write_text(path.read_text(encoding="utf-8") + "one,cell,too,few\n", encoding="utf-8")
         proc = strict(book)
         assert proc.returncode != 0 and f"data/{unread}.csv, line" in proc.stdout + proc.stderr, why(proc)
-        stamp = book / "_build/.doctrees" / report.STAMP
         assert not stamp.is_file() or stamp.read_text() != report.fingerprint(book), "the bad data were recorded as checked"
+        assert not (cache / f"dataset-{inputs_digest(book)}.pickle").exists(), "the bad data were kept as validated"
+    with pytest.MonkeyPatch.context() as mp:  # restored: the build's folder serves or validates the good data (no broken file left)
+        mp.setenv(CACHE_ENV, str(cache))
+        assert load_all(book).rows(unread) > 0

@@ -6,6 +6,7 @@ import csv
 import datetime
 import functools
 import hashlib
+import importlib.metadata
 import io
 import json
 import os
@@ -282,8 +283,10 @@ CACHE_ENV = "REPORT_DATASET_CACHE"
 
 
 def inputs_digest(root: str | Path) -> str:
-    """SHA-256 of what a load's result depends on: ``data/``, ``references.bib``, this package's code and the interpreter and pandas it ran on."""
-    digest = hashlib.sha256(f"{sys.version}|{pd.__version__}".encode())
+    """SHA-256 of what a load's result depends on: ``data/``, ``references.bib``, this package's code, and the
+    versions of Python and of the libraries that read and check them."""
+    libraries = [importlib.metadata.version(d) for d in ("pandas", "numpy", "frictionless", "jsonschema", "PyYAML", "pybtex")]
+    digest = hashlib.sha256("|".join([sys.version, *libraries]).encode())
     for base, paths in (
         (Path(root), [*sorted((Path(root) / "data").rglob("*")), Path(root) / BIB_FILE]),
         (Path(__file__).parent, sorted(Path(__file__).parent.rglob("*"))),
@@ -309,13 +312,18 @@ def load_all(root: str | Path | None = None) -> Dataset:
     folder = os.environ.get(CACHE_ENV)
     if not folder:
         return _load_checked(root)
-    path = Path(folder) / f"dataset-{inputs_digest(root)}.pickle"
-    if path.is_file():  # validated by an earlier load of exactly these inputs (written by this function only)
+    digest = inputs_digest(root)
+    path = Path(folder) / f"dataset-{digest}.pickle"
+    try:  # validated by an earlier load of exactly these inputs (written by this function only)
         return pickle.loads(path.read_bytes())
+    except Exception:  # absent, or unreadable (cut short, or written by other libraries): validate again
+        pass
     ds = _load_checked(root)
+    if inputs_digest(root) != digest:  # a file changed while it was read: keep nothing
+        return ds
     path.parent.mkdir(parents=True, exist_ok=True)
     for old in path.parent.glob("dataset-*.pickle"):
-        old.unlink()
+        old.unlink(missing_ok=True)  # another process may have removed it first
     partial = path.with_name(f"{path.name}.{os.getpid()}")
     partial.write_bytes(pickle.dumps(ds))
     os.replace(partial, path)  # whole or absent: a reader never sees half a file

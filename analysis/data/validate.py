@@ -66,6 +66,8 @@ _WRITTEN = {
 
 def _broken(note: str, value: Any, field: dict[str, Any]) -> str:
     """What a cell that fails its type (``note`` empty) or a constraint (frictionless's note, e.g. 'constraint "enum" is "['a']"') holds, and what is allowed."""
+    if note.startswith('constraint "required"'):
+        return "a value is required but the cell is empty"
     if note:
         if pattern := field.get("constraints", {}).get("pattern"):
             note = note.replace(rf"(?:{pattern})\Z", pattern)  # the dictionary's pattern, not check_types's whole-value wrapping
@@ -119,7 +121,8 @@ def check_types(raw: pd.DataFrame, res: dict[str, Any], file: str) -> tuple[pd.D
                 for e in row.errors:  # cell errors name their field; a primary-key error names none
                     column = getattr(e, "field_name", None) or pk
                     if e.type in ("unique-error", "primary-key"):
-                        first = int(raw.index[raw[column].eq(cells[column]).to_numpy().argmax()])
+                        same = raw[column].isna() if cells[column] is None else raw[column].eq(cells[column])
+                        first = int(raw.index[same.to_numpy().argmax()])  # the first row holding the value (an empty id too)
                         out += [
                             Violation(file, at, column, f"duplicate value {cells[column]!r}: each value in this column must be unique") for at in (first, line)
                         ]
