@@ -143,13 +143,14 @@ def _read(path: Path, file: str, out: list[Violation]) -> bytes | None:
 
 def _decode(data: bytes | None, file: str, out: list[Violation]) -> str | None:
     """UTF-8 text (a leading byte-order mark dropped), or None (with a violation naming file and line, if there were bytes)."""
+    if data is None:  # the file could not be read: _read has said so
+        return None
     try:
-        text = data.decode("utf-8") if data is not None else ""
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         out.append(Violation(file, line, None, f"the file is not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); save it as UTF-8"))
         return None
-    return text.removeprefix("\ufeff") if data is not None else None
 
 
 #: libyaml's C parser when PyYAML has it, else the pure-Python one; safe either way.
