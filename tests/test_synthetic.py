@@ -320,6 +320,7 @@ def _(ds):
 @case("data.schema.foreign_keys")
 def _(ds):
     assert schema.foreign_keys(CLAIMS_RESOURCE) == [{"field": "entity_id", "targets": [("entities", "entity_id")], "separator": None}]
+    assert schema.foreign_keys(CLAIMS_RESOURCE, standard=False) == []  # only the extended ones, which frictionless cannot check
 
 
 @case("data.schema.provenance_keys")

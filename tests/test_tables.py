@@ -82,3 +82,10 @@ def test_display_bundle_offers_markdown_and_html():
 def test_public_names():
     assert {"Table", "SourceLink", "anchor", "source_link", "quote_cell"} <= set(tables.__all__)
     assert isinstance(quote_cell("x", "A"), SourceLink)
+
+
+def test_text_form_of_a_long_table_is_a_preview():
+    t = Table(pd.DataFrame({"n": range(25)}), "Caption")
+    lines = repr(t).splitlines()
+    assert lines[0] == "Caption" and lines[-1] == "(25 rows; all of them in .frame)"
+    assert len(lines) < 25 and lines[2].strip() == "0" and lines[-2].strip() == "24"  # first and last rows

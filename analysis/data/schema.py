@@ -66,14 +66,15 @@ def primary_key(res: dict[str, Any]) -> str:
     return pk[0] if isinstance(pk, list) else pk
 
 
-def foreign_keys(res: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every foreign key of a resource, standard and extended, as ``{"field", "targets": [(resource, field), ...], "separator"}``.
+def foreign_keys(res: dict[str, Any], standard: bool = True) -> list[dict[str, Any]]:
+    """Every foreign key of a resource, as ``{"field", "targets": [(resource, field), ...], "separator"}``: the standard
+    ``foreignKeys`` (unless ``standard`` is False) and the ``extendedForeignKeys``.
 
     A value must be a key of any one of the targets (each element, for a list field).
     """
     by_name = {f["name"]: f for f in fields(res)}
     out = []
-    for fk in [*res["schema"].get("foreignKeys", []), *res["schema"].get("extendedForeignKeys", [])]:
+    for fk in [*(res["schema"].get("foreignKeys", []) if standard else []), *res["schema"].get("extendedForeignKeys", [])]:
         ref = fk["reference"]
         targets = ref["resource"] if isinstance(ref["resource"], list) else [ref["resource"]]
         keys = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]] * len(targets)

@@ -195,7 +195,7 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame], package: dict[str, Any],
                 line, ref = int(tables[resource.name].index[e.row_number - 2]), f"{e.reference_field_names[0]} in {files[e.reference_name]}"
                 out.append(Violation(files[resource.name], line, e.field_names[0], f"unknown id {e.field_cells[0]!r}: no such {ref}"))
     for res in loaded:
-        for fk in foreign_keys({"schema": {**res["schema"], "foreignKeys": []}}):
+        for fk in foreign_keys(res, standard=False):  # frictionless has checked the standard ones
             column, targets = fk["field"], fk["targets"]
             if any(t not in tables for t, _ in targets):
                 continue

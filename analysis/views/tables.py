@@ -10,7 +10,9 @@ A :class:`Table` displays in three forms, and each display picks the one it unde
   single page and the PDF).
 * ``text/html``: a plain captioned table for Jupyter, with no link to a page that does
   not exist there (ids and quotes are shown as text).
-* ``text/plain``: for terminals and nbval.
+* ``text/plain``: for terminals and nbval: the caption and a preview of the rows (the
+  book keeps every form of an output in its doctrees, so a full text copy of a long
+  table would be loaded again at each cross-reference to its page).
 
 Text from the data is always inert: every markup character in a Markdown cell is
 backslash-escaped and every HTML cell is HTML-escaped.
@@ -26,6 +28,7 @@ import pandas as pd
 
 __all__ = ["Table", "Ref", "RefList", "Cite", "Anchor", "SourceLink", "anchor", "fact_anchor", "source_link", "quote_cell", "escape_markdown", "slug"]
 
+PREVIEW_ROWS = 10  # rows a terminal's (text/plain) view shows; a notebook and the book show every row
 _UNSAFE_ID = re.compile(r"[^a-z0-9_-]+")
 # CommonMark lets a backslash escape any ASCII punctuation character.
 _MARKDOWN_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
@@ -284,5 +287,8 @@ class Table:
         return self.to_html()
 
     def __repr__(self) -> str:
-        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            return f"{self.caption}\n{self.frame.to_string(index=False)}"
+        """The caption and up to ``PREVIEW_ROWS`` rows (first and last), then how many rows the table has."""
+        rows = len(self.frame)
+        preview = self.frame.to_string(index=False, max_rows=PREVIEW_ROWS, max_colwidth=40)
+        more = f"\n({rows} rows; all of them in .frame)" if rows > PREVIEW_ROWS else ""
+        return f"{self.caption}\n{preview}{more}"
